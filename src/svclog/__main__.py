@@ -1,0 +1,3 @@
+from svclog.cli.main import run
+
+run()

@@ -1,0 +1,112 @@
+"""The root `svclog` command: global options and the command modules composed together.
+
+Command modules are imported only when needed: `svclog add …` builds the root with just the
+`add` command, so a quick entry never pays for the rest of the command line.
+"""
+
+import importlib
+from collections.abc import Sequence
+from typing import Annotated
+
+import typer
+
+from svclog import __version__
+from svclog.cli.context import State
+from svclog.cli.group import SvclogGroup
+from svclog.core.clock import clock_from_environment
+from svclog.storage.location import JournalChoice
+
+HELP = """\
+A journal of service encounters: what happened at a business, how it responded, and
+whether it kept your loyalty.
+
+Record one in seconds:  svclog add "Smokey's BBQ" "Meal late and cold" --failure
+"""
+
+#: Every top-level command, in the order `svclog --help` lists them, with its module.
+COMMANDS = {
+    "add": "encounters",
+    "list": "encounters",
+    "show": "encounters",
+    "edit": "encounters",
+    "rm": "encounters",
+    "search": "encounters",
+    "undo": "history",
+    "business": "business",
+    "init": "journal",
+    "db": "journal",
+}
+
+_ROOT_OPTIONS_WITH_VALUES = ("--db", "--journal", "-j")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"svclog {__version__}")
+        raise typer.Exit()
+
+
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", metavar="PATH", help="Journal file to use (env SVCLOG_DB).", show_default=False
+        ),
+    ] = None,
+    journal_name: Annotated[
+        str | None,
+        typer.Option(
+            "--journal",
+            "-j",
+            metavar="NAME",
+            help="Named journal in the data directory (env SVCLOG_JOURNAL).",
+            show_default=False,
+        ),
+    ] = None,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour or styles (also: env NO_COLOR).")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    ctx.obj = State(JournalChoice(db, journal_name), no_color, clock_from_environment())
+
+
+def build(only: str | None = None) -> typer.Typer:
+    """The command line; with `only`, just that top-level command under the root."""
+    app = typer.Typer(
+        cls=SvclogGroup,
+        help=HELP,
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(root)
+    names = [only] if only in COMMANDS else list(COMMANDS)
+    for name in names:
+        module = importlib.import_module(f"svclog.cli.{COMMANDS[name]}")
+        module.register(app, name)
+    return app
+
+
+def requested_command(args: Sequence[str]) -> str | None:
+    """The top-level command named on the command line, if any (skipping root options)."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        if arg in _ROOT_OPTIONS_WITH_VALUES:
+            skip = True
+            continue
+        if arg.startswith("-"):
+            continue
+        return arg if arg in COMMANDS else None
+    return None

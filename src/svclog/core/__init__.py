@@ -1,0 +1,1 @@
+"""Domain objects, validation, errors and time handling. Standard library only."""

@@ -1,0 +1,131 @@
+"""Domain objects: frozen snapshots of what the journal holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from svclog.core.vocabulary import Dimension, EncounterStatus
+
+
+@dataclass(frozen=True)
+class Business:
+    id: int
+    uid: str
+    name: str
+    category: str | None
+    location: str | None
+    notes: str | None
+    aliases: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class BusinessSummary:
+    """A business with the counts shown in `business list`."""
+
+    business: Business
+    encounters: int
+    failures: int
+    open: int
+    last_seen: datetime | None
+
+
+@dataclass(frozen=True)
+class BusinessRef:
+    """The part of a business an encounter carries with it."""
+
+    id: int
+    name: str
+    category: str | None
+
+
+@dataclass(frozen=True)
+class Encounter:
+    id: int
+    uid: str
+    business: BusinessRef
+    occurred_at: datetime
+    channel: str | None
+    summary: str | None
+    note: str | None
+    failure: bool
+    severity: int | None
+    issue: str | None
+    dimension: Dimension | None
+    complained: bool
+    complained_at: datetime | None
+    client: str | None
+    tags: tuple[str, ...]
+    status: EncounterStatus
+    timely: bool | None
+    disputed: bool | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class EncounterDraft:
+    """What `add` is asked to record, validated, before it has an id."""
+
+    business: str
+    occurred_at: datetime
+    channel: str | None = None
+    summary: str | None = None
+    note: str | None = None
+    failure: bool = False
+    severity: int | None = None
+    issue: str | None = None
+    dimension: Dimension | None = None
+    complained: bool = False
+    complained_at: datetime | None = None
+    client: str | None = None
+    tags: tuple[str, ...] = ()
+    category: str | None = None
+
+    @property
+    def status(self) -> EncounterStatus:
+        return EncounterStatus.OPEN if self.failure else EncounterStatus.RESOLVED
+
+
+@dataclass(frozen=True)
+class EncounterFilter:
+    """The filters `list`, `search` and (later) `export` share."""
+
+    business_id: int | None = None
+    client: str | None = None
+    tag: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    failures_only: bool = False
+    status: EncounterStatus | None = None
+    limit: int | None = None
+    oldest_first: bool = False
+
+
+@dataclass(frozen=True)
+class Reverted:
+    """What `undo` took back."""
+
+    command: str
+    description: str
+    at: datetime
+    changes: int
+
+
+@dataclass(frozen=True)
+class NameWarning:
+    """A new business name that closely resembles an existing one."""
+
+    new_name: str
+    existing: str
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The result of a write: the record and any warnings raised on the way."""
+
+    encounter: Encounter
+    created_business: bool = False
+    warnings: tuple[NameWarning, ...] = field(default=())

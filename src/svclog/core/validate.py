@@ -1,0 +1,51 @@
+"""Checks for single values typed by a user or read from a file."""
+
+from __future__ import annotations
+
+from svclog.core.errors import InvalidValueError
+from svclog.core.vocabulary import QUALITY_NAMES
+
+_TRUE = {"true", "yes", "y", "1", "on"}
+_FALSE = {"false", "no", "n", "0", "off"}
+
+
+def severity(value: int, field: str = "severity") -> int:
+    if not 1 <= value <= 5:
+        raise InvalidValueError(f"{field} must be from 1 to 5, not {value}")
+    return value
+
+
+def quality(value: str | int, field: str = "quality") -> int:
+    """1-5 or its name (hostile, dismissive, adequate, good, exemplary)."""
+    if isinstance(value, int):
+        number = value
+    else:
+        text = value.strip().casefold()
+        by_name = {name: number for number, name in QUALITY_NAMES.items()}
+        if text in by_name:
+            return by_name[text]
+        if not text.isdigit():
+            names = ", ".join(f"{n} {name}" for n, name in QUALITY_NAMES.items())
+            raise InvalidValueError(f"{field} {value!r} is not one of: {names}")
+        number = int(text)
+    if not 1 <= number <= 5:
+        raise InvalidValueError(f"{field} must be from 1 to 5, not {number}")
+    return number
+
+
+def boolean(value: str, field: str) -> bool | None:
+    """yes/no/true/false/1/0; blank is None (unknown)."""
+    text = value.strip().casefold()
+    if text == "":
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InvalidValueError(f"{field} {value!r} is not a yes/no value")
+
+
+def positive_id(value: int, what: str = "id") -> int:
+    if value < 1:
+        raise InvalidValueError(f"{what} must be a positive number, not {value}")
+    return value

@@ -1,0 +1,1 @@
+"""Turning results into text: one neutral shape, one writer per `--format`."""

@@ -1,0 +1,112 @@
+"""Businesses as JSON records, CSV rows and tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from svclog.core.models import BusinessSummary
+from svclog.core.when import iso, shown
+from svclog.render.view import Cell, Column, Detail, Record, View
+
+
+def record(item: BusinessSummary) -> Record:
+    business = item.business
+    return {
+        "id": business.id,
+        "uid": business.uid,
+        "name": business.name,
+        "category": business.category,
+        "location": business.location,
+        "notes": business.notes,
+        "aliases": list(business.aliases),
+        "encounters": item.encounters,
+        "failures": item.failures,
+        "open": item.open,
+        "last_seen": iso(item.last_seen) if item.last_seen else None,
+        "created_at": iso(business.created_at),
+        "updated_at": iso(business.updated_at),
+    }
+
+
+FLAT_HEADER = (
+    "id",
+    "uid",
+    "name",
+    "category",
+    "location",
+    "notes",
+    "aliases",
+    "encounters",
+    "failures",
+    "open",
+    "last_seen",
+    "created_at",
+    "updated_at",
+)
+
+
+def flat(item: BusinessSummary) -> Sequence[Any]:
+    data = dict(record(item))
+    data["aliases"] = "; ".join(item.business.aliases)
+    return [data[key] for key in FLAT_HEADER]
+
+
+def cells(item: BusinessSummary) -> Sequence[Cell]:
+    return [
+        str(item.business.id),
+        item.business.name,
+        item.business.category,
+        item.business.location,
+        str(item.encounters),
+        str(item.failures),
+        str(item.open),
+        shown(item.last_seen) if item.last_seen else None,
+        ", ".join(item.business.aliases) or None,
+    ]
+
+
+LISTING: View[BusinessSummary] = View(
+    title="Businesses",
+    columns=(
+        Column("ID", justify="right", no_wrap=True),
+        Column("Name", ratio=3),
+        Column("Category", ratio=2),
+        Column("Location", ratio=2),
+        Column("Encounters", justify="right"),
+        Column("Failures", justify="right"),
+        Column("Open", justify="right"),
+        Column("Last seen", no_wrap=True),
+        Column("Aliases", ratio=2),
+    ),
+    cells=cells,
+    record=record,
+    flat_header=FLAT_HEADER,
+    flat=flat,
+    empty_message="no businesses yet",
+)
+
+
+def fields(item: BusinessSummary) -> Sequence[tuple[str, Cell]]:
+    business = item.business
+    rows: list[tuple[str, Cell]] = [
+        ("Category", business.category),
+        ("Location", business.location),
+        ("Also known as", ", ".join(business.aliases) or None),
+        ("Encounters", str(item.encounters)),
+        ("Failures", str(item.failures)),
+        ("Open", str(item.open)),
+        ("Last seen", shown(item.last_seen) if item.last_seen else None),
+        ("uid", business.uid),
+    ]
+    return [(label, value) for label, value in rows if value is not None]
+
+
+DETAIL: Detail[BusinessSummary] = Detail(
+    fields=fields,
+    record=record,
+    flat_header=FLAT_HEADER,
+    flat=flat,
+    title=lambda item: item.business.name,
+    blocks=lambda item: [("Notes", item.business.notes)] if item.business.notes else [],
+)

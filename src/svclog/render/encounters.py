@@ -1,0 +1,208 @@
+"""Encounters as JSON records (the output contract of product.md §6), CSV rows and tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from svclog.core.models import Encounter
+from svclog.core.vocabulary import EncounterStatus
+from svclog.core.when import iso, shown
+from svclog.render.view import Cell, Column, Detail, Record, Styled, View
+
+#: Version of the encounter record shape; a change is called out in the changelog.
+ENCOUNTER_SHAPE_VERSION = 1
+
+STATUS_STYLES = {
+    EncounterStatus.OPEN: "bold yellow",
+    EncounterStatus.RESOLVED: "green",
+    EncounterStatus.ABANDONED: "dim",
+}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else iso(moment)
+
+
+def record(encounter: Encounter) -> Record:
+    return {
+        "id": encounter.id,
+        "uid": encounter.uid,
+        "business": {"name": encounter.business.name, "category": encounter.business.category},
+        "occurred_at": iso(encounter.occurred_at),
+        "channel": encounter.channel,
+        "summary": encounter.summary,
+        "note": encounter.note,
+        "failure": encounter.failure,
+        "severity": encounter.severity,
+        "issue": encounter.issue,
+        "dimension": encounter.dimension.value if encounter.dimension else None,
+        "complained": encounter.complained,
+        "complained_at": _iso(encounter.complained_at),
+        "client": encounter.client,
+        "tags": list(encounter.tags),
+        "status": encounter.status.value,
+        "timely": encounter.timely,
+        "disputed": encounter.disputed,
+        "responses": [],
+        "remedies": [],
+        "followups": [],
+        "outcome": None,
+        "created_at": iso(encounter.created_at),
+        "updated_at": iso(encounter.updated_at),
+    }
+
+
+FLAT_HEADER = (
+    "id",
+    "uid",
+    "business",
+    "category",
+    "occurred_at",
+    "channel",
+    "summary",
+    "note",
+    "failure",
+    "severity",
+    "issue",
+    "dimension",
+    "complained",
+    "complained_at",
+    "client",
+    "tags",
+    "status",
+    "timely",
+    "disputed",
+    "created_at",
+    "updated_at",
+)
+
+
+def flat(encounter: Encounter) -> Sequence[Any]:
+    data = record(encounter)
+    return [
+        data["id"],
+        data["uid"],
+        encounter.business.name,
+        encounter.business.category,
+        data["occurred_at"],
+        data["channel"],
+        data["summary"],
+        data["note"],
+        data["failure"],
+        data["severity"],
+        data["issue"],
+        data["dimension"],
+        data["complained"],
+        data["complained_at"],
+        data["client"],
+        ",".join(encounter.tags),
+        data["status"],
+        data["timely"],
+        data["disputed"],
+        data["created_at"],
+        data["updated_at"],
+    ]
+
+
+def _failure(encounter: Encounter) -> Cell:
+    if not encounter.failure:
+        return "—"
+    parts = [f"sev {encounter.severity}" if encounter.severity else "failure"]
+    if encounter.issue:
+        parts.append(encounter.issue)
+    return Styled(" · ".join(parts), "red")
+
+
+def _status(encounter: Encounter) -> Cell:
+    return Styled(encounter.status.value, STATUS_STYLES[encounter.status])
+
+
+def cells(encounter: Encounter) -> Sequence[Cell]:
+    return [
+        str(encounter.id),
+        shown(encounter.occurred_at),
+        encounter.business.name,
+        encounter.channel,
+        encounter.summary,
+        _failure(encounter),
+        _status(encounter),
+    ]
+
+
+COLUMNS = (
+    Column("ID", justify="right", no_wrap=True),
+    Column("When", no_wrap=True),
+    Column("Business", ratio=2),
+    Column("Channel", no_wrap=True),
+    Column("Summary", ratio=4),
+    Column("Failure", ratio=2),
+    Column("Status", no_wrap=True),
+)
+
+
+def listing(title: str) -> View[Encounter]:
+    return View(
+        title=title,
+        columns=COLUMNS,
+        cells=cells,
+        record=record,
+        flat_header=FLAT_HEADER,
+        flat=flat,
+        empty_message="no encounters match",
+    )
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+def _when(moment: datetime) -> str:
+    local = shown(moment)
+    original = moment.strftime("%Y-%m-%d %H:%M %z")
+    return (
+        local
+        if moment.utcoffset() == moment.astimezone().utcoffset()
+        else (f"{local} (entered as {original})")
+    )
+
+
+def fields(encounter: Encounter) -> Sequence[tuple[str, Cell]]:
+    rows: list[tuple[str, Cell]] = [
+        ("Business", encounter.business.name),
+        ("Category", encounter.business.category),
+        ("When", _when(encounter.occurred_at)),
+        ("Channel", encounter.channel),
+        ("Summary", encounter.summary),
+        ("Failure", _failure(encounter)),
+        ("Dimension", encounter.dimension.value if encounter.dimension else None),
+        ("Complained", _yes_no(encounter.complained)),
+        ("Complained at", _when(encounter.complained_at) if encounter.complained_at else None),
+        ("Client", encounter.client),
+        ("Tags", ", ".join(encounter.tags) or None),
+        ("Status", _status(encounter)),
+        ("Timely", _yes_no(encounter.timely)),
+        ("Disputed", _yes_no(encounter.disputed)),
+        ("Recorded", f"{shown(encounter.created_at)} (updated {shown(encounter.updated_at)})"),
+        ("uid", encounter.uid),
+    ]
+    return [(label, value) for label, value in rows if value is not None]
+
+
+def _title(encounter: Encounter) -> str:
+    return f"#{encounter.id} · {encounter.business.name} · {shown(encounter.occurred_at)}"
+
+
+def _blocks(encounter: Encounter) -> Sequence[tuple[str, str]]:
+    return [("Note", encounter.note)] if encounter.note else []
+
+
+DETAIL: Detail[Encounter] = Detail(
+    fields=fields,
+    record=record,
+    flat_header=FLAT_HEADER,
+    flat=flat,
+    title=_title,
+    blocks=_blocks,
+)

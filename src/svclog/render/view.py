@@ -1,0 +1,69 @@
+"""The neutral shape every listing and record passes through on its way to a format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Format(str, Enum):
+    TABLE = "table"
+    JSON = "json"
+    NDJSON = "ndjson"
+    CSV = "csv"
+    MD = "md"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+@dataclass(frozen=True)
+class Styled:
+    """A cell with a style for the terminal table (ignored by every other format)."""
+
+    text: str
+    style: str
+
+
+Cell = str | Styled | None
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    justify: str = "left"
+    no_wrap: bool = False
+    max_width: int | None = None
+    ratio: int | None = None
+
+
+Record = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class View(Generic[T]):
+    """How one kind of item is shown: as table cells, as a JSON record, as a flat CSV row."""
+
+    title: str
+    columns: Sequence[Column]
+    cells: Callable[[T], Sequence[Cell]]
+    record: Callable[[T], Record]
+    flat_header: Sequence[str]
+    flat: Callable[[T], Sequence[Any]]
+    empty_message: str = "nothing to show"
+
+
+@dataclass(frozen=True)
+class Detail(Generic[T]):
+    """How one item is shown on its own (`show`): labelled fields, then blocks of long text."""
+
+    fields: Callable[[T], Sequence[tuple[str, Cell]]]
+    record: Callable[[T], Record]
+    flat_header: Sequence[str]
+    flat: Callable[[T], Sequence[Any]]
+    title: Callable[[T], str]
+    blocks: Callable[[T], Sequence[tuple[str, str]]] = lambda item: ()

@@ -1,0 +1,1 @@
+"""Journal location, schema migrations, connections and repositories: the only SQL in svclog."""

@@ -1,0 +1,273 @@
+"""Businesses: unique names (case-insensitive), aliases, near-duplicate warnings, merges."""
+
+from __future__ import annotations
+
+import difflib
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+
+from svclog.core import text
+from svclog.core.errors import ConflictError, NotFoundError
+from svclog.core.ids import new_ulid
+from svclog.core.models import Business, BusinessSummary, NameWarning
+from svclog.storage.history import ChangeLog
+from svclog.storage.timestamps import from_utc_text, join, utc_text
+
+SIMILARITY = 0.85
+
+
+def _aliases(conn: sqlite3.Connection, business_id: int) -> tuple[str, ...]:
+    rows = conn.execute(
+        "SELECT alias FROM business_alias WHERE business_id = ? ORDER BY id", (business_id,)
+    )
+    return tuple(row[0] for row in rows)
+
+
+def _from_row(conn: sqlite3.Connection, row: sqlite3.Row) -> Business:
+    return Business(
+        id=row["id"],
+        uid=row["uid"],
+        name=row["name"],
+        category=row["category"],
+        location=row["location"],
+        notes=row["notes"],
+        aliases=_aliases(conn, row["id"]),
+        created_at=from_utc_text(row["created_at"]),
+        updated_at=from_utc_text(row["updated_at"]),
+    )
+
+
+def get(conn: sqlite3.Connection, business_id: int) -> Business:
+    row = conn.execute("SELECT * FROM business WHERE id = ?", (business_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no business with id {business_id}")
+    return _from_row(conn, row)
+
+
+def find(conn: sqlite3.Connection, name: str) -> Business | None:
+    """The business called `name`, or known by it as an alias (case-insensitive)."""
+    key = text.name_key(name)
+    row = conn.execute("SELECT * FROM business WHERE name_key = ?", (key,)).fetchone()
+    if row is None:
+        row = conn.execute(
+            "SELECT business.* FROM business_alias JOIN business"
+            " ON business.id = business_alias.business_id WHERE alias_key = ?",
+            (key,),
+        ).fetchone()
+    return None if row is None else _from_row(conn, row)
+
+
+def require(conn: sqlite3.Connection, name: str) -> Business:
+    business = find(conn, name)
+    if business is not None:
+        return business
+    similar = similar_names(conn, name)
+    hint = f" (did you mean {similar[0]!r}?)" if similar else ""
+    raise NotFoundError(f"no business named {name!r}{hint}")
+
+
+def _all_names(conn: sqlite3.Connection) -> Iterable[tuple[str, str]]:
+    """Every (key, display name) a business is known by, names and aliases."""
+    for row in conn.execute("SELECT name_key, name FROM business"):
+        yield row[0], row[1]
+    for row in conn.execute(
+        "SELECT alias_key, business.name FROM business_alias"
+        " JOIN business ON business.id = business_alias.business_id"
+    ):
+        yield row[0], row[1]
+
+
+def similar_names(conn: sqlite3.Connection, name: str) -> list[str]:
+    """Existing businesses whose names closely resemble `name` (not equal to it)."""
+    key = text.name_key(name)
+    skeleton = text.name_skeleton(name)
+    found: list[str] = []
+    if skeleton:
+        for row in conn.execute(
+            "SELECT name FROM business WHERE name_skeleton = ? AND name_key != ?", (skeleton, key)
+        ):
+            found.append(row[0])
+    if found:
+        return found
+    names = dict(_all_names(conn))
+    names.pop(key, None)
+    for match in difflib.get_close_matches(key, list(names), n=3, cutoff=SIMILARITY):
+        if names[match] not in found:
+            found.append(names[match])
+    return found
+
+
+def _check_free(conn: sqlite3.Connection, name: str, allow_id: int | None = None) -> None:
+    existing = find(conn, name)
+    if existing is not None and existing.id != allow_id:
+        raise ConflictError(f"the name {name!r} is already used by business {existing.name!r}")
+
+
+def ensure(
+    log: ChangeLog, name: str, category: str | None, now: datetime
+) -> tuple[Business, bool, tuple[NameWarning, ...]]:
+    """The business called `name`, created if new; warns when a new name resembles another."""
+    name = text.required_name(name, "business name")
+    existing = find(log.conn, name)
+    if existing is not None:
+        return existing, False, ()
+    warnings = tuple(NameWarning(name, other) for other in similar_names(log.conn, name))
+    stamp = utc_text(now)
+    business_id = log.insert(
+        "business",
+        {
+            "uid": new_ulid(now),
+            "name": name,
+            "name_key": text.name_key(name),
+            "name_skeleton": text.name_skeleton(name),
+            "category": text.optional_text(category, "category"),
+            "location": None,
+            "notes": None,
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+    )
+    return get(log.conn, business_id), True, warnings
+
+
+def summaries(conn: sqlite3.Connection) -> list[BusinessSummary]:
+    rows = conn.execute(
+        """
+        SELECT business.*,
+               count(encounter.id) AS encounters,
+               coalesce(sum(encounter.failure), 0) AS failures,
+               coalesce(sum(encounter.status = 'open'), 0) AS open_count,
+               max(encounter.occurred_at) AS last_seen
+        FROM business LEFT JOIN encounter ON encounter.business_id = business.id
+        GROUP BY business.id
+        ORDER BY business.name_key
+        """
+    ).fetchall()
+    return [
+        BusinessSummary(
+            business=_from_row(conn, row),
+            encounters=row["encounters"],
+            failures=row["failures"],
+            open=row["open_count"],
+            last_seen=join(row["last_seen"], "+00:00"),
+        )
+        for row in rows
+    ]
+
+
+def summary(conn: sqlite3.Connection, business: Business) -> BusinessSummary:
+    row = conn.execute(
+        """
+        SELECT count(id), coalesce(sum(failure), 0), coalesce(sum(status = 'open'), 0),
+               max(occurred_at)
+        FROM encounter WHERE business_id = ?
+        """,
+        (business.id,),
+    ).fetchone()
+    return BusinessSummary(business, row[0], row[1], row[2], join(row[3], "+00:00"))
+
+
+def update(
+    log: ChangeLog,
+    business: Business,
+    now: datetime,
+    *,
+    name: str | None = None,
+    category: str | None = None,
+    location: str | None = None,
+    notes: str | None = None,
+    fields: frozenset[str] = frozenset(),
+) -> Business:
+    """Change the named `fields` of a business (`name`, `category`, `location`, `notes`)."""
+    values: dict[str, str | None] = {}
+    if "name" in fields and name is not None:
+        new_name = text.required_name(name, "business name")
+        _check_free(log.conn, new_name, allow_id=business.id)
+        values.update(
+            name=new_name,
+            name_key=text.name_key(new_name),
+            name_skeleton=text.name_skeleton(new_name),
+        )
+        _drop_alias_key(log, business.id, text.name_key(new_name))
+    if "category" in fields:
+        values["category"] = text.optional_text(category, "category")
+    if "location" in fields:
+        values["location"] = text.optional_text(location, "location")
+    if "notes" in fields:
+        values["notes"] = text.optional_text(notes, "notes")
+    if values and log.update("business", business.id, values):
+        log.update("business", business.id, {"updated_at": utc_text(now)})
+    return get(log.conn, business.id)
+
+
+def _drop_alias_key(log: ChangeLog, business_id: int, key: str) -> None:
+    """A business renamed to one of its own aliases no longer needs that alias."""
+    for row in log.conn.execute(
+        "SELECT id FROM business_alias WHERE business_id = ? AND alias_key = ?", (business_id, key)
+    ).fetchall():
+        log.delete("business_alias", row[0])
+
+
+def add_alias(log: ChangeLog, business: Business, alias: str, now: datetime) -> Business:
+    alias = text.required_name(alias, "alias")
+    _check_free(log.conn, alias)
+    log.insert(
+        "business_alias",
+        {
+            "business_id": business.id,
+            "alias": alias,
+            "alias_key": text.name_key(alias),
+            "created_at": utc_text(now),
+        },
+    )
+    return get(log.conn, business.id)
+
+
+def remove_alias(log: ChangeLog, business: Business, alias: str) -> Business:
+    row = log.conn.execute(
+        "SELECT id FROM business_alias WHERE business_id = ? AND alias_key = ?",
+        (business.id, text.name_key(alias)),
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"{business.name!r} has no alias {alias!r}")
+    log.delete("business_alias", row[0])
+    return get(log.conn, business.id)
+
+
+def merge(log: ChangeLog, source: Business, target: Business, now: datetime) -> int:
+    """Move every encounter of `source` to `target`, keep its names as aliases of `target`,
+    append its notes, and delete it. Returns the number of encounters moved."""
+    if source.id == target.id:
+        raise ConflictError(f"cannot merge {source.name!r} into itself")
+    conn = log.conn
+    moved = 0
+    stamp = utc_text(now)
+    for row in conn.execute(
+        "SELECT id FROM encounter WHERE business_id = ?", (source.id,)
+    ).fetchall():
+        log.update("encounter", row[0], {"business_id": target.id})
+        moved += 1
+    for row in conn.execute(
+        "SELECT id, alias, alias_key FROM business_alias WHERE business_id = ?", (source.id,)
+    ).fetchall():
+        log.update("business_alias", row["id"], {"business_id": target.id})
+    log.delete("business", source.id)
+    log.insert(
+        "business_alias",
+        {
+            "business_id": target.id,
+            "alias": source.name,
+            "alias_key": text.name_key(source.name),
+            "created_at": stamp,
+        },
+    )
+    changes: dict[str, str | None] = {"updated_at": stamp}
+    if source.notes:
+        changes["notes"] = f"{target.notes}\n\n{source.notes}" if target.notes else source.notes
+    if target.category is None and source.category is not None:
+        changes["category"] = source.category
+    if target.location is None and source.location is not None:
+        changes["location"] = source.location
+    log.update("business", target.id, changes)
+    return moved

@@ -1,0 +1,69 @@
+"""Where the journal lives: `--db`, `--journal`, `SVCLOG_DB`, `SVCLOG_JOURNAL`, else the default."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from svclog.core.errors import InvalidValueError, UsageError
+
+DEFAULT_JOURNAL = "svclog"
+_JOURNAL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+
+@dataclass(frozen=True)
+class JournalChoice:
+    """A `--db` path or a `--journal` name given on one level of the command line."""
+
+    db: str | None = None
+    journal: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.db is not None and self.journal is not None:
+            raise UsageError("use --db or --journal, not both")
+
+
+def data_dir() -> Path:
+    """The directory holding named journals: `SVCLOG_DATA_DIR`, else the platform's."""
+    override = os.environ.get("SVCLOG_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("svclog", appauthor=False))
+
+
+def journal_file(name: str) -> Path:
+    if not _JOURNAL_NAME.match(name):
+        raise InvalidValueError(
+            f"journal name {name!r} must be letters, digits, '.', '_' or '-' (not a path)"
+        )
+    filename = name if name.endswith(".db") else f"{name}.db"
+    return data_dir() / filename
+
+
+def resolve(*choices: JournalChoice) -> Path:
+    """The journal path: the first choice that names one (most specific first), then the
+    environment (`SVCLOG_DB`, then `SVCLOG_JOURNAL`), then the default journal."""
+    for choice in choices:
+        if choice.db is not None:
+            return _db_path(choice.db)
+        if choice.journal is not None:
+            return journal_file(choice.journal)
+    env_db = os.environ.get("SVCLOG_DB")
+    if env_db:
+        return _db_path(env_db)
+    env_journal = os.environ.get("SVCLOG_JOURNAL")
+    if env_journal:
+        return journal_file(env_journal)
+    return journal_file(DEFAULT_JOURNAL)
+
+
+def _db_path(value: str) -> Path:
+    if not value.strip():
+        raise InvalidValueError("--db needs a file path")
+    if "\x00" in value:
+        raise InvalidValueError("--db contains a NUL byte")
+    return Path(value).expanduser()

@@ -163,7 +163,9 @@ def note(
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace the notes instead of adding a paragraph.")
     ] = False,
-    clear: Annotated[bool, typer.Option("--clear", help="Remove the notes.")] = False,
+    clear: Annotated[
+        bool, typer.Option("--clear", metavar="FIELD", help="Remove the notes.")
+    ] = False,
     db: DbOption = None,
     journal: JournalOption = None,
 ) -> None:
@@ -191,10 +193,16 @@ def edit(
     ctx: typer.Context,
     name: NameArgument,
     category: Annotated[
-        str | None, typer.Option("--category", help="New category ('' clears).", show_default=False)
+        str | None,
+        typer.Option(
+            "--category", metavar="CATEGORY", help="New category ('' clears).", show_default=False
+        ),
     ] = None,
     location: Annotated[
-        str | None, typer.Option("--location", help="New location ('' clears).", show_default=False)
+        str | None,
+        typer.Option(
+            "--location", metavar="LOCATION", help="New location ('' clears).", show_default=False
+        ),
     ] = None,
     db: DbOption = None,
     journal: JournalOption = None,

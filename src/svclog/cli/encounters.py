@@ -54,24 +54,36 @@ ChannelOption = Annotated[
     typer.Option(
         "--channel",
         "-c",
+        metavar="CHANNEL",
         help="in_person, phone, email, chat, web, app, social, letter, other, or your own.",
         show_default=False,
     ),
 ]
 SeverityOption = Annotated[
     int | None,
-    typer.Option("--severity", "-s", help="How bad, 1-5 (implies --failure).", show_default=False),
+    typer.Option(
+        "--severity",
+        "-s",
+        metavar="1-5",
+        help="How bad, 1-5 (implies --failure).",
+        show_default=False,
+    ),
 ]
 IssueOption = Annotated[
     str | None,
     typer.Option(
-        "--issue", "-i", help='Short label: "wait time", "billing"...', show_default=False
+        "--issue",
+        "-i",
+        metavar="LABEL",
+        help='Short label: "wait time", "billing"...',
+        show_default=False,
     ),
 ]
 DimensionOption = Annotated[
     str | None,
     typer.Option(
         "--dimension",
+        metavar="DIMENSION",
         help="SERVQUAL: reliability, responsiveness, assurance, empathy, tangibles.",
         show_default=False,
     ),
@@ -79,20 +91,36 @@ DimensionOption = Annotated[
 ComplainedAtOption = Annotated[
     str | None,
     typer.Option(
-        "--complained-at", help="When you complained (implies --complained).", show_default=False
+        "--complained-at",
+        metavar="WHEN",
+        help="When you complained (implies --complained).",
+        show_default=False,
     ),
 ]
 ClientOption = Annotated[
     str | None,
-    typer.Option("--client", help="Whose case this is (consultants).", show_default=False),
+    typer.Option(
+        "--client", metavar="CLIENT", help="Whose case this is (consultants).", show_default=False
+    ),
 ]
 NoteOption = Annotated[
     str | None,
-    typer.Option("--note", help="Longer text: what happened, who said what.", show_default=False),
+    typer.Option(
+        "--note",
+        metavar="TEXT",
+        help="Longer text: what happened, who said what.",
+        show_default=False,
+    ),
 ]
 TagOption = Annotated[
     list[str] | None,
-    typer.Option("--tag", "-t", help="A tag (repeatable, or comma-separated).", show_default=False),
+    typer.Option(
+        "--tag",
+        "-t",
+        metavar="TAG",
+        help="A tag (repeatable, or comma-separated).",
+        show_default=False,
+    ),
 ]
 
 
@@ -114,16 +142,21 @@ def register(app: typer.Typer, name: str) -> None:
 def add(
     ctx: typer.Context,
     business: Annotated[
-        str | None, typer.Argument(help='The business, e.g. "Smokey\'s BBQ".', show_default=False)
+        str | None,
+        typer.Argument(
+            metavar="BUSINESS", help='The business, e.g. "Smokey\'s BBQ".', show_default=False
+        ),
     ] = None,
     summary: Annotated[
-        str | None, typer.Argument(help="One line: what happened.", show_default=False)
+        str | None,
+        typer.Argument(metavar="SUMMARY", help="One line: what happened.", show_default=False),
     ] = None,
     when: Annotated[
         str | None,
         typer.Option(
             "--when",
             "-w",
+            metavar="WHEN",
             help='When it happened: "yesterday 7pm", "last friday", '
             "2026-11-21T19:00 (default: now).",
             show_default=False,
@@ -150,6 +183,7 @@ def add(
         str | None,
         typer.Option(
             "--category",
+            metavar="CATEGORY",
             help="Category of a new business: restaurant, retail, ...",
             show_default=False,
         ),
@@ -249,6 +283,13 @@ def _store(opened: "Journal", draft: "EncounterDraft") -> "Stored":
         return encounters.add(log, draft, opened.clock.now())
 
 
+def _shell_word(text: str) -> str:
+    """`text` quoted for a shell command the user can copy."""
+    if not any(c in text for c in '"$`\\!'):
+        return f'"{text}"'
+    return shlex.quote(text)
+
+
 def _report_added(stored: "Stored", quiet: bool) -> None:
     from svclog.core.when import shown
 
@@ -256,8 +297,8 @@ def _report_added(stored: "Stored", quiet: bool) -> None:
     for warning in stored.warnings:
         messages.warn(
             f"the new business {warning.new_name!r} closely resembles {warning.existing!r}; "
-            f"if they are the same, run: svclog business merge {shlex.quote(warning.new_name)} "
-            f"{shlex.quote(warning.existing)}"
+            f"if they are the same, run: svclog business merge {_shell_word(warning.new_name)} "
+            f"{_shell_word(warning.existing)}"
         )
     if quiet:
         print(encounter.id)
@@ -321,18 +362,27 @@ def _filters(
 BusinessFilter = Annotated[
     str | None,
     typer.Option(
-        "--business", "-b", help="Only this business (name or alias).", show_default=False
+        "--business",
+        "-b",
+        metavar="NAME",
+        help="Only this business (name or alias).",
+        show_default=False,
     ),
 ]
 ClientFilter = Annotated[
-    str | None, typer.Option("--client", help="Only this client's cases.", show_default=False)
+    str | None,
+    typer.Option(
+        "--client", metavar="CLIENT", help="Only this client's cases.", show_default=False
+    ),
 ]
 TagFilter = Annotated[
-    str | None, typer.Option("--tag", "-t", help="Only with this tag.", show_default=False)
+    str | None,
+    typer.Option("--tag", "-t", metavar="TAG", help="Only with this tag.", show_default=False),
 ]
 FailuresFilter = Annotated[bool, typer.Option("--failures", help="Only failures.")]
 StatusFilter = Annotated[
-    StatusChoice | None, typer.Option("--status", help="Only this status.", show_default=False)
+    StatusChoice | None,
+    typer.Option("--status", help="Only this status.", show_default=False),
 ]
 
 
@@ -459,13 +509,19 @@ def edit(
     encounter_id: Annotated[int, typer.Argument(metavar="ID", help="Encounter id.")],
     business: Annotated[
         str | None,
-        typer.Option("--business", "-b", help="Move to this business.", show_default=False),
+        typer.Option(
+            "--business", "-b", metavar="NAME", help="Move to this business.", show_default=False
+        ),
     ] = None,
     when: Annotated[
-        str | None, typer.Option("--when", "-w", help="When it happened.", show_default=False)
+        str | None,
+        typer.Option("--when", "-w", metavar="WHEN", help="When it happened.", show_default=False),
     ] = None,
     summary: Annotated[
-        str | None, typer.Option("--summary", help="One line: what happened.", show_default=False)
+        str | None,
+        typer.Option(
+            "--summary", metavar="TEXT", help="One line: what happened.", show_default=False
+        ),
     ] = None,
     channel: ChannelOption = None,
     failure: Annotated[
@@ -488,15 +544,21 @@ def edit(
     note: NoteOption = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", "-t", help="Add a tag (repeatable).", show_default=False),
+        typer.Option(
+            "--tag", "-t", metavar="TAG", help="Add a tag (repeatable).", show_default=False
+        ),
     ] = None,
     untag: Annotated[
         list[str] | None,
-        typer.Option("--untag", help="Remove a tag (repeatable).", show_default=False),
+        typer.Option(
+            "--untag", metavar="TAG", help="Remove a tag (repeatable).", show_default=False
+        ),
     ] = None,
     status: Annotated[
         str | None,
-        typer.Option("--status", help="open, resolved or abandoned.", show_default=False),
+        typer.Option(
+            "--status", metavar="STATUS", help="open, resolved or abandoned.", show_default=False
+        ),
     ] = None,
     clear: Annotated[
         list[ClearableField] | None,

@@ -33,16 +33,26 @@ FormatOption = Annotated[
 ]
 LimitOption = Annotated[
     int | None,
-    typer.Option("--limit", "-n", min=1, help="Show at most N encounters.", show_default=False),
+    typer.Option(
+        "--limit", "-n", metavar="N", min=1, help="Show at most N encounters.", show_default=False
+    ),
 ]
 SinceOption = Annotated[
     str | None,
-    typer.Option("--since", help="Only from this date on (natural or ISO).", show_default=False),
+    typer.Option(
+        "--since",
+        metavar="DATE",
+        help="Only from this date on (natural or ISO).",
+        show_default=False,
+    ),
 ]
 UntilOption = Annotated[
     str | None,
     typer.Option(
-        "--until", help="Only up to this date (a date means its whole day).", show_default=False
+        "--until",
+        metavar="DATE",
+        help="Only up to this date (a date means its whole day).",
+        show_default=False,
     ),
 ]
 AllowFutureOption = Annotated[

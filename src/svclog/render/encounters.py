@@ -132,13 +132,13 @@ def cells(encounter: Encounter) -> Sequence[Cell]:
 
 
 COLUMNS = (
-    Column("ID", justify="right", no_wrap=True),
-    Column("When", no_wrap=True),
-    Column("Business", ratio=2),
-    Column("Channel", no_wrap=True),
-    Column("Summary", ratio=4),
-    Column("Failure", ratio=2),
-    Column("Status", no_wrap=True),
+    Column("ID", justify="right"),
+    Column("When", min_width=16),
+    Column("Business", ratio=2, min_width=10),
+    Column("Channel", optional=True),
+    Column("Summary", ratio=4, min_width=12),
+    Column("Failure", ratio=2, min_width=8, optional=True),
+    Column("Status"),
 )
 
 

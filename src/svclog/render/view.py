@@ -34,11 +34,19 @@ Cell = str | Styled | None
 
 @dataclass(frozen=True)
 class Column:
+    """A table column. Cells stay on one line, cut with an ellipsis, unless `wrap`; an
+    `optional` column is left out when the terminal is too narrow for every `min_width`."""
+
     header: str
     justify: str = "left"
-    no_wrap: bool = False
-    max_width: int | None = None
+    min_width: int | None = None
     ratio: int | None = None
+    wrap: bool = False
+    optional: bool = False
+
+    @property
+    def least_width(self) -> int:
+        return max(self.min_width or 0, len(self.header))
 
 
 Record = Mapping[str, Any]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import IO, Any, TypeVar
 
 from svclog.render.sanitize import safe, safe_line
-from svclog.render.view import Cell, Detail, Format, Record, Styled, View
+from svclog.render.view import Cell, Column, Detail, Format, Record, Styled, View
 
 T = TypeVar("T")
 
@@ -145,28 +145,71 @@ def console_for(out: IO[str], term: Terminal) -> Any:
     )
 
 
+def _widths(columns: Sequence[Column], rows: list[list[Cell]], width: int) -> dict[int, int]:
+    """Which columns to show, and how wide: natural widths while they fit; then the flexible
+    (`ratio`) columns shrink towards their `min_width`; then optional columns are left out,
+    right to left."""
+    from rich.cells import cell_len
+
+    natural = [
+        max([len(column.header)] + [cell_len(safe_line(_plain(row[i]))) for row in rows])
+        for i, column in enumerate(columns)
+    ]
+    shown = [
+        i
+        for i, column in enumerate(columns)
+        if not column.optional or any(_plain(r[i]) for r in rows)
+    ]
+    while True:
+        room = width - 3 * len(shown) - 1  # one space of padding each side, one between, edges
+        widths = {i: natural[i] for i in shown}
+        flexible = [i for i in shown if columns[i].ratio]
+        excess = sum(widths.values()) - room
+        if excess > 0 and flexible:
+            fixed = sum(widths[i] for i in shown if i not in flexible)
+            share = max(room - fixed, 0)
+            total_ratio = sum(columns[i].ratio or 0 for i in flexible)
+            for i in flexible:
+                fair = share * (columns[i].ratio or 0) // total_ratio
+                widths[i] = min(natural[i], max(fair, columns[i].least_width))
+            spare = room - sum(widths.values())
+            for i in flexible:  # hand what rounding and short cells left to those that want it
+                extra = min(spare, natural[i] - widths[i])
+                if extra > 0:
+                    widths[i] += extra
+                    spare -= extra
+        if sum(widths.values()) <= room:
+            return widths
+        optional = [i for i in shown if columns[i].optional]
+        if not optional:
+            return widths
+        shown.remove(optional[-1])
+
+
 def _rich_table(view: View[T], items: Iterable[T], out: IO[str], term: Terminal) -> int:
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
+    rows = [list(view.cells(item)) for item in items]
+    if not rows:
+        return 0
+    console = console_for(out, term)
+    widths = _widths(view.columns, rows, console.width)
     table = Table(box=box.SIMPLE_HEAD, title=Text(safe(view.title)), title_justify="left")
-    for column in view.columns:
+    for index, width in widths.items():
+        column = view.columns[index]
         table.add_column(
             column.header,
             justify=column.justify,  # type: ignore[arg-type]
-            no_wrap=column.no_wrap,
-            max_width=column.max_width,
-            ratio=column.ratio,
-            overflow="fold",
+            width=width,
+            no_wrap=not column.wrap,
+            overflow="fold" if column.wrap else "ellipsis",
         )
-    count = 0
-    for item in items:
-        table.add_row(*(_text(cell) for cell in view.cells(item)))
-        count += 1
-    if count:
-        console_for(out, term).print(table)
-    return count
+    for row in rows:
+        table.add_row(*(_text(row[index]) for index in widths))
+    console.print(table)
+    return len(rows)
 
 
 def _rich_detail(detail: Detail[T], item: T, out: IO[str], term: Terminal) -> None:

@@ -78,7 +78,8 @@ def root(
 
 
 def build(only: str | None = None) -> typer.Typer:
-    """The command line; with `only`, just that top-level command under the root."""
+    """The command line; with `only`, just that top-level command under the root (with
+    `only=""`, none: enough for `svclog --version`)."""
     app = typer.Typer(
         cls=SvclogGroup,
         help=HELP,
@@ -89,7 +90,7 @@ def build(only: str | None = None) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(root)
-    names = [only] if only in COMMANDS else list(COMMANDS)
+    names = [] if only == "" else [only] if only in COMMANDS else list(COMMANDS)
     for name in names:
         module = importlib.import_module(f"svclog.cli.{COMMANDS[name]}")
         module.register(app, name)
@@ -97,9 +98,12 @@ def build(only: str | None = None) -> typer.Typer:
 
 
 def requested_command(args: Sequence[str]) -> str | None:
-    """The top-level command named on the command line, if any (skipping root options)."""
+    """The top-level command named on the command line, if any (skipping root options);
+    "" when `--version` comes first, so that no command module needs loading."""
     skip = False
     for arg in args:
+        if arg == "--version":
+            return ""
         if skip:
             skip = False
             continue

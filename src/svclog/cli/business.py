@@ -63,9 +63,9 @@ def show(
         timeline = list(encounters.select(conn, EncounterFilter(business_id=business.id)))
     if fmt in (Format.JSON, Format.NDJSON):
         record = dict(view.record(summary))
-        record["encounters"] = [encounter_view.record(e) for e in timeline]
-        text = json_text(record, indent=2 if fmt is Format.JSON else None)
-        sys.stdout.write((text if not term.is_terminal else _safe(text)) + "\n")
+        record["timeline"] = [encounter_view.record(e) for e in timeline]
+        indent = 2 if fmt is Format.JSON else None
+        sys.stdout.write(json_text(record, indent=indent, terminal=term.is_terminal) + "\n")
         return
     write_one(view.DETAIL, summary, fmt, sys.stdout, term)
     if fmt is Format.CSV:
@@ -74,12 +74,6 @@ def show(
     listing = encounter_view.listing("Encounters")
     if write_many(listing, timeline, fmt, sys.stdout, term) == 0:
         messages.info("No encounters yet.")
-
-
-def _safe(text: str) -> str:
-    from svclog.render.sanitize import safe
-
-    return safe(text)
 
 
 @app.command("rename")
@@ -99,7 +93,14 @@ def rename(
         business = businesses.require(log.conn, name)
         renamed = businesses.update(log, business, now, name=new_name, fields=frozenset({"name"}))
         log.describe(f"rename business {business.name!r} to {renamed.name!r}")
+        similar = [
+            other
+            for other in businesses.similar_names(log.conn, renamed.name)
+            if other != renamed.name
+        ]
     messages.result(f"Renamed {business.name} → {renamed.name}")
+    for other in similar:
+        messages.warn(f"{renamed.name!r} closely resembles the existing business {other!r}")
 
 
 @app.command("merge")

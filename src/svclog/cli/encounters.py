@@ -22,7 +22,9 @@ from svclog.core.errors import InvalidValueError, UsageError
 from svclog.render.view import Format
 
 if TYPE_CHECKING:
-    from svclog.core.models import Encounter, EncounterDraft, EncounterFilter, Stored
+    from collections.abc import Sequence
+
+    from svclog.core.models import Encounter, EncounterDraft, EncounterFilter, NameWarning, Stored
     from svclog.storage.journal import Journal
 
 
@@ -290,16 +292,20 @@ def _shell_word(text: str) -> str:
     return shlex.quote(text)
 
 
-def _report_added(stored: "Stored", quiet: bool) -> None:
-    from svclog.core.when import shown
-
-    encounter = stored.encounter
-    for warning in stored.warnings:
+def _warn_similar(warnings: "Sequence[NameWarning]") -> None:
+    for warning in warnings:
         messages.warn(
             f"the new business {warning.new_name!r} closely resembles {warning.existing!r}; "
             f"if they are the same, run: svclog business merge {_shell_word(warning.new_name)} "
             f"{_shell_word(warning.existing)}"
         )
+
+
+def _report_added(stored: "Stored", quiet: bool) -> None:
+    from svclog.core.when import shown
+
+    encounter = stored.encounter
+    _warn_similar(stored.warnings)
     if quiet:
         print(encounter.id)
         return
@@ -622,7 +628,8 @@ def edit(
             remove_tags=_tags(remove_tags),
         )
         with command(opened, "edit") as log:
-            changed = encounters.update(log, encounter_id, changes, now)
+            changed, warnings = encounters.update(log, encounter_id, changes, now)
+    _warn_similar(warnings)
     if changed:
         messages.result(f"Updated #{encounter_id}")
     else:
@@ -643,6 +650,8 @@ def _keep_consistent(current: "Encounter", values: dict[str, object]) -> None:
         values["status"] = EncounterStatus.OPEN if values["failure"] else EncounterStatus.RESOLVED
     if values.get("failure") is False:
         values["severity"] = None
+    if values.get("complained") is False:
+        values["complained_at"] = None
 
 
 def _edit_in_editor(
@@ -672,6 +681,10 @@ def _edit_in_editor(
     if edited_text == original:
         return None, RawFields(), [], []
     business, raw = template.parse(edited_text)
+    _, before = template.parse(original)
+    for name in raw.given() - {"tags"}:  # only what the person changed is validated again
+        if getattr(raw, name) == getattr(before, name):
+            setattr(raw, name, None)
     from svclog.cli.fields import tag_list
 
     new_tags = tag_list(raw.tags or [])

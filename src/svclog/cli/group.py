@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +17,14 @@ from svclog.core.errors import ExitCode, SvclogError
 
 def debugging() -> bool:
     return os.environ.get("SVCLOG_DEBUG", "") not in ("", "0")
+
+
+def _report(error: SvclogError) -> int:
+    """Print the one-line error (after the traceback, with SVCLOG_DEBUG); return its code."""
+    if debugging():
+        traceback.print_exc()
+    messages.error(error.message)
+    return int(error.exit_code)
 
 
 def _silence_stdout() -> None:
@@ -32,10 +41,7 @@ class SvclogGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except SvclogError as error:
-            if debugging():
-                raise
-            messages.error(error.message)
-            raise typer.Exit(int(error.exit_code)) from None
+            raise typer.Exit(_report(error)) from None
         except BrokenPipeError:
             _silence_stdout()
             raise typer.Exit(0) from None
@@ -75,10 +81,7 @@ class SvclogGroup(TyperGroup):
                 **extra,
             )
         except SvclogError as error:
-            if debugging():
-                raise
-            messages.error(error.message)
-            return int(error.exit_code)
+            return _report(error)
         except typer.Abort:
             messages.error("interrupted")
             return int(ExitCode.INTERRUPTED)
@@ -89,7 +92,10 @@ class SvclogGroup(TyperGroup):
             # Typer's own copy of Click raises its usage errors from here; they carry an
             # exit code and a message. Anything else is a bug, shown in full with SVCLOG_DEBUG.
             if hasattr(error, "exit_code") and hasattr(error, "format_message"):
-                messages.error(_usage_message(error))
+                if type(error).__name__ == "NoArgsIsHelpError":  # a bare group: its help
+                    sys.stderr.write(str(error.format_message()).rstrip("\n") + "\n")
+                else:
+                    messages.error(_usage_message(error))
                 return int(error.exit_code)
             if debugging():
                 raise

@@ -8,14 +8,16 @@ the output against the python-ulid package.
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MILLISECOND = timedelta(milliseconds=1)
 
 
 def new_ulid(moment: datetime) -> str:
     """A new ULID whose time part is `moment` (aware)."""
-    millis = int(moment.timestamp() * 1000)
+    millis = (moment - _EPOCH) // _MILLISECOND  # exact: no floating point
     if not 0 <= millis < 1 << 48:
         raise ValueError("a ULID's time must lie between 1970 and the year 10889")
     value = (millis << 80) | int.from_bytes(os.urandom(10), "big")

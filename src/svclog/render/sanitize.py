@@ -30,3 +30,12 @@ def safe(text: str) -> str:
 def safe_line(text: str) -> str:
     """Text safe to print on one line: newlines and tabs made visible too."""
     return _UNSAFE_LINE.sub(_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_escape_unsafe(json_text: str) -> str:
+    """Rewrite the characters `safe` neutralises as JSON `\\uXXXX` escapes (valid JSON)."""
+    return _UNSAFE.sub(_json_escape, json_text)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, TypeVar
 
-from svclog.render.sanitize import safe, safe_line
+from svclog.render.sanitize import json_escape_unsafe, safe, safe_line
 from svclog.render.view import Cell, Column, Detail, Format, Record, Styled, View
 
 T = TypeVar("T")
@@ -35,8 +35,11 @@ def _guard(text: str, terminal: Terminal) -> str:
     return safe(text) if terminal.is_terminal else text
 
 
-def json_text(record: Record, *, indent: int | None = None) -> str:
-    return json.dumps(record, ensure_ascii=False, indent=indent)
+def json_text(record: Record, *, indent: int | None = None, terminal: bool = False) -> str:
+    """JSON, exact; for a terminal, the characters `safe` neutralises are written as JSON
+    `\\uXXXX` escapes, so what is shown is both harmless and still valid JSON."""
+    text = json.dumps(record, ensure_ascii=False, indent=indent)
+    return json_escape_unsafe(text) if terminal else text
 
 
 def csv_value(value: Any) -> str:
@@ -57,7 +60,7 @@ def md_escape(text: str) -> str:
 
 
 def _md_block(text: str) -> str:
-    return "\n".join(md_escape(line) for line in safe(text).replace("\r\n", "\n").split("\n"))
+    return "\n".join(md_escape(line) for line in text.replace("\r\n", "\n").split("\n"))
 
 
 def _md_row(cells: Sequence[str]) -> str:
@@ -72,12 +75,13 @@ def write_many(view: View[T], items: Iterable[T], fmt: Format, out: IO[str], ter
     if fmt is Format.JSON:
         out.write("[")
         for item in items:
-            out.write(("\n" if count == 0 else ",\n") + _guard(json_text(view.record(item)), term))
+            text = json_text(view.record(item), terminal=term.is_terminal)
+            out.write(("\n" if count == 0 else ",\n") + text)
             count += 1
         out.write("\n]\n" if count else "]\n")
     elif fmt is Format.NDJSON:
         for item in items:
-            out.write(_guard(json_text(view.record(item)), term) + "\n")
+            out.write(json_text(view.record(item), terminal=term.is_terminal) + "\n")
             count += 1
     elif fmt is Format.CSV:
         writer = csv.writer(out, lineterminator="\n")
@@ -100,9 +104,9 @@ def write_one(detail: Detail[T], item: T, fmt: Format, out: IO[str], term: Termi
     if fmt is Format.TABLE:
         _rich_detail(detail, item, out, term)
     elif fmt is Format.JSON:
-        out.write(_guard(json_text(detail.record(item), indent=2), term) + "\n")
+        out.write(json_text(detail.record(item), indent=2, terminal=term.is_terminal) + "\n")
     elif fmt is Format.NDJSON:
-        out.write(_guard(json_text(detail.record(item)), term) + "\n")
+        out.write(json_text(detail.record(item), terminal=term.is_terminal) + "\n")
     elif fmt is Format.CSV:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(detail.flat_header)

@@ -16,6 +16,7 @@ from svclog.core.models import (
     Encounter,
     EncounterDraft,
     EncounterFilter,
+    NameWarning,
     Stored,
 )
 from svclog.core.vocabulary import Dimension, EncounterStatus
@@ -259,12 +260,15 @@ def _column_values(fields: Mapping[str, object]) -> dict[str, Value]:
     return values
 
 
-def update(log: ChangeLog, encounter_id: int, changes: EncounterChanges, now: datetime) -> bool:
-    """Apply `changes`; True if anything changed."""
+def update(
+    log: ChangeLog, encounter_id: int, changes: EncounterChanges, now: datetime
+) -> tuple[bool, tuple[NameWarning, ...]]:
+    """Apply `changes`: whether anything changed, and warnings about a new business's name."""
     before = get(log.conn, encounter_id)
     values = _column_values(changes.fields)
+    warnings: tuple[NameWarning, ...] = ()
     if changes.business is not None:
-        business, _, _ = businesses.ensure(log, changes.business, changes.category, now)
+        business, _, warnings = businesses.ensure(log, changes.business, changes.category, now)
         values["business_id"] = business.id
     changed = log.update("encounter", encounter_id, values) if values else False
     tag_changes = log.changes
@@ -281,7 +285,7 @@ def update(log: ChangeLog, encounter_id: int, changes: EncounterChanges, now: da
     if changed:
         log.update("encounter", encounter_id, {"updated_at": utc_text(now)})
         log.describe(f"edit encounter #{encounter_id} at {before.business.name}")
-    return changed
+    return changed, warnings
 
 
 _CHILDREN = ("encounter_tag", "response", "remedy", "followup", "outcome")

@@ -228,6 +228,12 @@ def add(
     with open_journal(ctx, db, journal, create=True) as opened:
         stored = _store(opened, draft)
     _report_added(stored, quiet)
+    kept = stored.encounter.business.category
+    if category and not stored.created_business and category.strip() != kept:
+        messages.warn(
+            f"{stored.encounter.business.name!r} already exists (category: {kept or 'none'}); "
+            "--category was not applied (svclog business edit changes it)"
+        )
 
 
 def _ask_missing(business: str | None, raw: RawFields) -> str | None:

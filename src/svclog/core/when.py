@@ -107,6 +107,8 @@ def parse_when(
         raise InvalidValueError("the date is empty")
     if "\x00" in stripped:
         raise InvalidValueError("the date contains a NUL byte")
+    if stripped.casefold() == "now":
+        return now.replace(microsecond=0)
     moment = _parse_iso(stripped, bound)
     if moment is None:
         moment = _parse_natural(stripped, now, prefer_future, bound)

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from svclog.core.models import BusinessRef, Encounter
 from svclog.core.vocabulary import Dimension, EncounterStatus
 from svclog.render.encounters import DETAIL, FLAT_HEADER, listing, record
+from svclog.render.formats import Format
 from svclog.render.sanitize import safe, safe_line
-from svclog.render.view import Format
 from svclog.render.writers import Terminal, write_many, write_one
 
 PARIS = timezone(timedelta(hours=1))

@@ -8,7 +8,7 @@ import typer
 from svclog.cli import messages
 from svclog.cli.context import open_journal, state, stdout_terminal
 from svclog.cli.options import DbOption, FormatOption, JournalOption
-from svclog.render.view import Format
+from svclog.render.formats import Format
 
 app = typer.Typer(
     help="Manage businesses: list, show, rename, merge, alias, note.", no_args_is_help=True

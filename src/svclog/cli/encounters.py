@@ -19,7 +19,7 @@ from svclog.cli.options import (
     UntilOption,
 )
 from svclog.core.errors import InvalidValueError, UsageError
-from svclog.render.view import Format
+from svclog.render.formats import Format
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

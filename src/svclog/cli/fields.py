@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from svclog.core import text, validate
 from svclog.core.errors import InvalidValueError
-from svclog.core.models import EncounterDraft
-from svclog.core.vocabulary import Dimension, EncounterStatus
-from svclog.core.when import parse_when
+
+if TYPE_CHECKING:
+    from svclog.core.models import EncounterDraft
+
+# The domain models, vocabularies and date parsing are imported where they are used, so that
+# `svclog --help` does not pay for them.
 
 
 @dataclass
@@ -57,6 +60,9 @@ def tag_list(values: list[str]) -> tuple[str, ...]:
 
 def clean(raw: RawFields, now: datetime, *, allow_future: bool) -> dict[str, object]:
     """Validated values for the fields that were given, keyed by encounter field name."""
+    from svclog.core.vocabulary import Dimension, EncounterStatus
+    from svclog.core.when import parse_when
+
     out: dict[str, object] = {}
     if raw.when is not None:
         out["occurred_at"] = parse_when(raw.when, now, allow_future=allow_future)
@@ -108,6 +114,9 @@ def draft_from(
     business: str, category: str | None, values: dict[str, object], now: datetime
 ) -> EncounterDraft:
     """The encounter `add` records from validated `values` (see `clean`)."""
+    from svclog.core.models import EncounterDraft
+    from svclog.core.vocabulary import Dimension
+
     return EncounterDraft(
         business=business,
         category=category,

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from svclog.render.view import Format
+from svclog.render.formats import Format
 
 JOURNAL_PANEL = "Journal"
 

@@ -9,8 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, TypeVar
 
+from svclog.render.formats import Format
 from svclog.render.sanitize import json_escape_unsafe, safe, safe_line
-from svclog.render.view import Cell, Column, Detail, Format, Record, Styled, View
+from svclog.render.view import Cell, Column, Detail, Record, Styled, View
 
 T = TypeVar("T")
 

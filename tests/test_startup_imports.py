@@ -1,0 +1,53 @@
+"""The quick paths stay quick: `svclog --help`, `--version` and `add` must not import the heavy
+modules (an import check, not a timing — timings live in benchmarks/)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROBE = """
+import json, sys
+sys.argv = ["svclog", *json.loads(sys.argv[1])]
+from svclog.cli.main import run
+try:
+    run()
+except SystemExit as done:
+    code = done.code
+sys.stdout = sys.__stdout__
+print("\\n" + json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+HEAVY = ("sqlite_utils", "dateparser", "rich", "pydantic", "click")
+
+
+def imported(args: list[str]) -> tuple[int, set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return report["code"], {name.split(".")[0] for name in report["modules"]}
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["add", "--help"]])
+def test_help_and_version_import_nothing_heavy(args: list[str]) -> None:
+    code, modules = imported(args)
+    assert code in (0, None)
+    assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+    assert "sqlite3" not in modules
+
+
+def test_quick_add_to_an_existing_journal_imports_nothing_heavy(db: Path) -> None:
+    code, _ = imported(["add", "Burrito Barn", "Lunch", "--quiet"])  # creates the journal
+    assert code in (0, None)
+    code, modules = imported(["add", "Burrito Barn", "Dinner", "--failure", "--quiet"])
+    assert code in (0, None)
+    assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+    assert "platformdirs" not in modules  # --db/SVCLOG_DB given: no data directory lookup

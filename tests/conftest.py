@@ -106,3 +106,61 @@ def add(*args: str) -> int:
     result = cli("add", *args, "--quiet")
     assert result.exit_code == 0, result.stderr
     return int(result.stdout.strip())
+
+
+#: The encounter record of product.md §6, in its documented order.
+ENCOUNTER_FIELDS = (
+    "id",
+    "uid",
+    "business",
+    "occurred_at",
+    "channel",
+    "summary",
+    "note",
+    "failure",
+    "severity",
+    "issue",
+    "dimension",
+    "complained",
+    "complained_at",
+    "client",
+    "tags",
+    "status",
+    "timely",
+    "disputed",
+    "responses",
+    "remedies",
+    "followups",
+    "outcome",
+    "created_at",
+    "updated_at",
+)
+
+
+def ok(*args: str, env: dict[str, str] | None = None) -> str:
+    """Run a command that must succeed quietly; return its stdout."""
+    result = cli(*args, env=env)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    return result.stdout
+
+
+def show_json(encounter_id: int) -> dict[str, Any]:
+    record: dict[str, Any] = json.loads(ok("show", str(encounter_id), "--format", "json"))
+    return record
+
+
+def snapshot() -> tuple[Any, Any]:
+    """The whole visible state of the journal: every encounter and every business."""
+    return (
+        json.loads(ok("list", "--format", "json")),
+        json.loads(ok("business", "list", "--format", "json")),
+    )
+
+
+def assert_one_error_line(stderr: str, *fragments: str) -> None:
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("Error: "), stderr
+    for fragment in fragments:
+        assert fragment in lines[0], stderr

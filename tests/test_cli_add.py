@@ -4,39 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import add, cli
-
-
-def show_json(encounter_id: int) -> dict[str, Any]:
-    result = cli("show", str(encounter_id), "--format", "json")
-    assert result.exit_code == 0, result.stderr
-    assert result.stderr == ""
-    record: dict[str, Any] = result.json()
-    return record
-
-
-def snapshot() -> tuple[Any, Any]:
-    """The whole visible state of the journal: every encounter and every business."""
-    encounters = cli("list", "--format", "json")
-    assert encounters.exit_code == 0, encounters.stderr
-    assert encounters.stderr == ""
-    businesses = cli("business", "list", "--format", "json")
-    assert businesses.exit_code == 0, businesses.stderr
-    assert businesses.stderr == ""
-    return encounters.json(), businesses.json()
-
-
-def assert_one_error_line(stderr: str, *fragments: str) -> None:
-    lines = stderr.splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("Error: "), stderr
-    for fragment in fragments:
-        assert fragment in lines[0], stderr
-
+from tests.conftest import add, assert_one_error_line, cli, show_json, snapshot
 
 # ----------------------------------------------------------------------------- the one-liner
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import add, cli
+from tests.conftest import add, assert_one_error_line, cli, ok, snapshot
 
 BUSINESS_KEYS = {
     "id",
@@ -29,13 +29,6 @@ BUSINESS_KEYS = {
 }
 
 
-def ok(*args: str) -> str:
-    result = cli(*args)
-    assert result.exit_code == 0, result.stderr
-    assert result.stderr == ""
-    return result.stdout
-
-
 def businesses() -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = json.loads(ok("business", "list", "--format", "json"))
     return found
@@ -48,18 +41,6 @@ def by_name() -> dict[str, dict[str, Any]]:
 def encounter(encounter_id: int) -> dict[str, Any]:
     record: dict[str, Any] = json.loads(ok("show", str(encounter_id), "--format", "json"))
     return record
-
-
-def snapshot() -> tuple[Any, Any]:
-    return json.loads(ok("list", "--format", "json")), businesses()
-
-
-def assert_one_error_line(stderr: str, *fragments: str) -> None:
-    lines = stderr.splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("Error: "), stderr
-    for fragment in fragments:
-        assert fragment in lines[0], stderr
 
 
 def refused(code: int, *args: str, fragments: tuple[str, ...] = ()) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from svclog.render.writers import Terminal
-from tests.conftest import add, cli, run_svclog
+from tests.conftest import add, cli, ok, run_svclog
 
 PAYLOADS = {
     "bold": "[b]x[/b]",
@@ -63,13 +63,6 @@ def names(key: str) -> tuple[str, str, str]:
 def add_hostile(key: str) -> int:
     business, summary, note = names(key)
     return add(business, summary, "--note", note, "--issue", f"iss {PAYLOADS[key]}", "-t", "x")
-
-
-def ok(*args: str) -> str:
-    result = cli(*args)
-    assert result.exit_code == 0, result.stderr
-    assert result.stderr == ""
-    return result.stdout
 
 
 def error_line(code: int, *args: str) -> str:

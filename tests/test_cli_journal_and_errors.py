@@ -12,16 +12,7 @@ import pytest
 
 import svclog
 from svclog.storage.identity import APPLICATION_ID, SCHEMA_VERSION
-from tests.conftest import add, cli, run_svclog
-
-
-def assert_one_error_line(stderr: str, *fragments: str) -> None:
-    lines = stderr.splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("Error: "), stderr
-    assert "Traceback" not in stderr
-    for fragment in fragments:
-        assert fragment in lines[0], stderr
+from tests.conftest import add, assert_one_error_line, cli, run_svclog
 
 
 def ids_in(*args: str) -> list[int]:

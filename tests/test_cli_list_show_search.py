@@ -5,38 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
 
 import pytest
 
-from tests.conftest import add, cli
+from tests.conftest import ENCOUNTER_FIELDS, add, assert_one_error_line, cli, ok, snapshot
 
-ENCOUNTER_KEYS = {
-    "id",
-    "uid",
-    "business",
-    "occurred_at",
-    "channel",
-    "summary",
-    "note",
-    "failure",
-    "severity",
-    "issue",
-    "dimension",
-    "complained",
-    "complained_at",
-    "client",
-    "tags",
-    "status",
-    "timely",
-    "disputed",
-    "responses",
-    "remedies",
-    "followups",
-    "outcome",
-    "created_at",
-    "updated_at",
-}
+ENCOUNTER_KEYS = set(ENCOUNTER_FIELDS)
 
 CSV_HEADER = [
     "id",
@@ -63,32 +37,9 @@ CSV_HEADER = [
 ]
 
 
-def ok(*args: str, env: dict[str, str] | None = None) -> str:
-    result = cli(*args, env=env)
-    assert result.exit_code == 0, result.stderr
-    assert result.stderr == ""
-    return result.stdout
-
-
 def ids(*args: str) -> list[int]:
     """The ids a listing returns, in order, read from its JSON output."""
     return [record["id"] for record in json.loads(ok(*args, "--format", "json"))]
-
-
-def snapshot() -> tuple[Any, Any]:
-    encounters = cli("list", "--format", "json")
-    assert encounters.exit_code == 0, encounters.stderr
-    businesses = cli("business", "list", "--format", "json")
-    assert businesses.exit_code == 0, businesses.stderr
-    return encounters.json(), businesses.json()
-
-
-def assert_one_error_line(stderr: str, *fragments: str) -> None:
-    lines = stderr.splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("Error: "), stderr
-    for fragment in fragments:
-        assert fragment in lines[0], stderr
 
 
 @pytest.fixture

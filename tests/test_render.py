@@ -21,6 +21,7 @@ from svclog.render.encounters import DETAIL, FLAT_HEADER, listing, record
 from svclog.render.formats import Format
 from svclog.render.sanitize import safe, safe_line
 from svclog.render.writers import Terminal, write_many, write_one
+from tests.conftest import ENCOUNTER_FIELDS
 
 PARIS = timezone(timedelta(hours=1))
 PIPE = Terminal(is_terminal=False)
@@ -195,32 +196,7 @@ def test_json_of_nothing_is_an_empty_array() -> None:
 
 def test_json_record_has_the_documented_shape() -> None:
     data = json.loads(many(Format.JSON, [FAILURE])[0])[0]
-    assert list(data) == [
-        "id",
-        "uid",
-        "business",
-        "occurred_at",
-        "channel",
-        "summary",
-        "note",
-        "failure",
-        "severity",
-        "issue",
-        "dimension",
-        "complained",
-        "complained_at",
-        "client",
-        "tags",
-        "status",
-        "timely",
-        "disputed",
-        "responses",
-        "remedies",
-        "followups",
-        "outcome",
-        "created_at",
-        "updated_at",
-    ]
+    assert list(data) == list(ENCOUNTER_FIELDS)
     assert data["business"] == {"name": "Smokey's [b]BBQ[/b]", "category": None}
     assert data["occurred_at"] == "2026-11-19T19:00:00+01:00"
     assert data["complained_at"] == "2026-11-20T21:15:00-05:00"

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from svclog.core.models import BusinessRef, Encounter
 from svclog.core.vocabulary import Dimension, EncounterStatus
-from svclog.render.encounters import DETAIL, FLAT_HEADER, listing, record
+from svclog.render.encounters import FLAT_HEADER, Timing, detail, listing, record
 from svclog.render.formats import Format
 from svclog.render.sanitize import safe, safe_line
 from svclog.render.writers import Terminal, write_many, write_one
@@ -89,7 +89,9 @@ HOSTILE_ONE = encounter(
     tags=("x\x1b[1m",),
 )
 ITEMS = [encounter(1), FAILURE, HOSTILE_ONE]
-VIEW = listing("Encounters")
+TIMING = Timing(timedelta(hours=48), datetime(2026, 11, 22, 15, 30, tzinfo=timezone.utc))
+VIEW = listing("Encounters", TIMING)
+DETAIL = detail(TIMING)
 
 
 def many(fmt: Format, items: list[Encounter], term: Terminal = PIPE) -> tuple[str, int]:
@@ -184,7 +186,7 @@ def test_json_is_one_array_of_records() -> None:
     assert count == 3
     data = json.loads(output)
     assert isinstance(data, list)
-    assert data == [json.loads(json.dumps(record(item))) for item in ITEMS]
+    assert data == [json.loads(json.dumps(record(item, TIMING))) for item in ITEMS]
     assert [d["id"] for d in data] == [1, 2, 3]
 
 
@@ -224,7 +226,7 @@ def test_json_in_a_pipe_is_exact() -> None:
 def test_show_json_is_one_object() -> None:
     data = json.loads(one(Format.JSON, FAILURE))
     assert isinstance(data, dict)
-    assert data == json.loads(json.dumps(record(FAILURE)))
+    assert data == json.loads(json.dumps(record(FAILURE, TIMING)))
 
 
 @pytest.mark.parametrize("fmt", [Format.JSON, Format.NDJSON])
@@ -258,7 +260,7 @@ def test_ndjson_is_one_object_per_line() -> None:
     lines = output.split("\n")[:-1]
     assert len(lines) == 3
     assert [json.loads(line) for line in lines] == [
-        json.loads(json.dumps(record(item))) for item in ITEMS
+        json.loads(json.dumps(record(item, TIMING))) for item in ITEMS
     ]
 
 
@@ -390,7 +392,8 @@ def test_md_block_takes_a_windows_line_break_as_a_line_break() -> None:
     output = one(Format.MD, encounter(1, note="first\r\nsecond\nthird"))
     lines = output.splitlines()
     note_at = lines.index("### Note")
-    assert lines[note_at + 2 :] == ["first", "second", "third"]
+    assert lines[note_at + 2 : note_at + 6] == ["first", "second", "third", ""]
+    assert lines[note_at + 6] == "### Timeline"
 
 
 # ----------------------------------------------------------------------------- table

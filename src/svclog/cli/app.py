@@ -28,11 +28,19 @@ COMMANDS = {
     "add": "encounters",
     "list": "encounters",
     "show": "encounters",
-    "edit": "encounters",
+    "respond": "timeline",
+    "remedy": "timeline",
+    "followup": "timeline",
+    "outcome": "timeline",
+    "resolve": "timeline",
+    "abandon": "timeline",
+    "edit": "edit",
     "rm": "encounters",
     "search": "encounters",
+    "due": "due",
     "undo": "history",
     "business": "business",
+    "config": "config",
     "init": "journal",
     "db": "journal",
 }
@@ -67,6 +75,9 @@ def root(
     no_color: Annotated[
         bool, typer.Option("--no-color", help="No colour or styles (also: env NO_COLOR).")
     ] = False,
+    no_config: Annotated[
+        bool, typer.Option("--no-config", help="Ignore the settings file (for scripts).")
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -74,7 +85,7 @@ def root(
         ),
     ] = False,
 ) -> None:
-    ctx.obj = State(JournalChoice(db, journal_name), no_color, clock_from_environment())
+    ctx.obj = State(JournalChoice(db, journal_name), no_color, clock_from_environment(), no_config)
 
 
 def build(only: str | None = None) -> typer.Typer:

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from svclog.cli import messages
-from svclog.cli.context import open_journal, state, stdout_terminal
+from svclog.cli.context import open_journal, state, stdout_terminal, timing
 from svclog.cli.options import DbOption, FormatOption, JournalOption
 from svclog.render.formats import Format
 
@@ -63,7 +63,7 @@ def show(
         timeline = list(encounters.select(conn, EncounterFilter(business_id=business.id)))
     if fmt in (Format.JSON, Format.NDJSON):
         record = dict(view.record(summary))
-        record["timeline"] = [encounter_view.record(e) for e in timeline]
+        record["timeline"] = [encounter_view.record(e, timing(ctx)) for e in timeline]
         indent = 2 if fmt is Format.JSON else None
         sys.stdout.write(json_text(record, indent=indent, terminal=term.is_terminal) + "\n")
         return
@@ -71,7 +71,7 @@ def show(
     if fmt is Format.CSV:
         return
     sys.stdout.write("\n")
-    listing = encounter_view.listing("Encounters")
+    listing = encounter_view.listing("Encounters", timing(ctx))
     if write_many(listing, timeline, fmt, sys.stdout, term) == 0:
         messages.info("No encounters yet.")
 

@@ -15,6 +15,8 @@ from svclog.storage.location import JournalChoice
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from svclog.core.settings import Settings
+    from svclog.render.encounters import Timing
     from svclog.render.writers import Terminal
     from svclog.storage.journal import Journal
 
@@ -26,6 +28,8 @@ class State:
     root: JournalChoice = field(default_factory=JournalChoice)
     no_color: bool = False
     clock: Clock = field(default_factory=clock_from_environment)
+    no_config: bool = False
+    loaded: Settings | None = None
 
 
 def state(ctx: typer.Context) -> State:
@@ -36,10 +40,32 @@ def state(ctx: typer.Context) -> State:
     return obj
 
 
+def settings(ctx: typer.Context) -> Settings:
+    """The settings file's values (read once per command), or the defaults with --no-config."""
+    from svclog.core.settings import Settings
+    from svclog.storage import settings_file
+
+    current = state(ctx)
+    if current.loaded is None:
+        current.loaded = (
+            Settings() if current.no_config else settings_file.load(settings_file.path())
+        )
+    return current.loaded
+
+
+def timing(ctx: typer.Context) -> Timing:
+    """What `timely` is judged against in this command."""
+    from svclog.render.encounters import Timing
+
+    return Timing(settings(ctx).timely_window, state(ctx).clock.now())
+
+
 def journal_path(ctx: typer.Context, db: str | None, journal: str | None) -> Path:
     from svclog.storage.location import resolve
 
-    return resolve(JournalChoice(db, journal), state(ctx).root)
+    return resolve(
+        JournalChoice(db, journal), state(ctx).root, default=lambda: settings(ctx).journal
+    )
 
 
 def open_journal(

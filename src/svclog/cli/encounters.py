@@ -7,15 +7,23 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from svclog.cli import messages
-from svclog.cli.context import open_journal, state, stdin_is_terminal, stdout_terminal
+from svclog.cli.context import open_journal, state, stdin_is_terminal, stdout_terminal, timing
 from svclog.cli.fields import RawFields, clean, draft_from
 from svclog.cli.options import (
     AllowFutureOption,
+    ChannelOption,
+    ClientOption,
+    ComplainedAtOption,
     DbOption,
+    DimensionOption,
     FormatOption,
+    IssueOption,
     JournalOption,
     LimitOption,
+    NoteOption,
+    SeverityOption,
     SinceOption,
+    TagOption,
     UntilOption,
 )
 from svclog.core.errors import InvalidValueError, UsageError
@@ -24,7 +32,7 @@ from svclog.render.formats import Format
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from svclog.core.models import Encounter, EncounterDraft, EncounterFilter, NameWarning, Stored
+    from svclog.core.models import EncounterDraft, EncounterFilter, NameWarning, Stored
     from svclog.storage.journal import Journal
 
 
@@ -39,99 +47,11 @@ class SortChoice(str, Enum):
     OLDEST = "oldest"
 
 
-class ClearableField(str, Enum):
-    CHANNEL = "channel"
-    SUMMARY = "summary"
-    NOTE = "note"
-    SEVERITY = "severity"
-    ISSUE = "issue"
-    DIMENSION = "dimension"
-    COMPLAINED_AT = "complained_at"
-    CLIENT = "client"
-    TAGS = "tags"
-
-
-ChannelOption = Annotated[
-    str | None,
-    typer.Option(
-        "--channel",
-        "-c",
-        metavar="CHANNEL",
-        help="in_person, phone, email, chat, web, app, social, letter, other, or your own.",
-        show_default=False,
-    ),
-]
-SeverityOption = Annotated[
-    int | None,
-    typer.Option(
-        "--severity",
-        "-s",
-        metavar="1-5",
-        help="How bad, 1-5 (implies --failure).",
-        show_default=False,
-    ),
-]
-IssueOption = Annotated[
-    str | None,
-    typer.Option(
-        "--issue",
-        "-i",
-        metavar="LABEL",
-        help='Short label: "wait time", "billing"...',
-        show_default=False,
-    ),
-]
-DimensionOption = Annotated[
-    str | None,
-    typer.Option(
-        "--dimension",
-        metavar="DIMENSION",
-        help="SERVQUAL: reliability, responsiveness, assurance, empathy, tangibles.",
-        show_default=False,
-    ),
-]
-ComplainedAtOption = Annotated[
-    str | None,
-    typer.Option(
-        "--complained-at",
-        metavar="WHEN",
-        help="When you complained (implies --complained).",
-        show_default=False,
-    ),
-]
-ClientOption = Annotated[
-    str | None,
-    typer.Option(
-        "--client", metavar="CLIENT", help="Whose case this is (consultants).", show_default=False
-    ),
-]
-NoteOption = Annotated[
-    str | None,
-    typer.Option(
-        "--note",
-        metavar="TEXT",
-        help="Longer text: what happened, who said what.",
-        show_default=False,
-    ),
-]
-TagOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--tag",
-        "-t",
-        metavar="TAG",
-        help="A tag (repeatable, or comma-separated).",
-        show_default=False,
-    ),
-]
-
-
 def register(app: typer.Typer, name: str) -> None:
     commands = {
         "add": add,
         "list": list_encounters,
         "show": show,
-        "edit": edit,
         "rm": remove,
         "search": search,
     }
@@ -298,7 +218,7 @@ def _shell_word(text: str) -> str:
     return shlex.quote(text)
 
 
-def _warn_similar(warnings: "Sequence[NameWarning]") -> None:
+def warn_similar(warnings: "Sequence[NameWarning]") -> None:
     for warning in warnings:
         messages.warn(
             f"the new business {warning.new_name!r} closely resembles {warning.existing!r}; "
@@ -311,7 +231,7 @@ def _report_added(stored: "Stored", quiet: bool) -> None:
     from svclog.core.when import shown
 
     encounter = stored.encounter
-    _warn_similar(stored.warnings)
+    warn_similar(stored.warnings)
     if quiet:
         print(encounter.id)
         return
@@ -432,7 +352,8 @@ def list_encounters(
             oldest_first=sort is SortChoice.OLDEST,
         )
         with opened.reading() as conn:
-            _write_listing(ctx, view.listing("Encounters"), encounters.select(conn, filters), fmt)
+            listing = view.listing("Encounters", timing(ctx))
+            _write_listing(ctx, listing, encounters.select(conn, filters), fmt)
 
 
 def _write_listing(ctx: typer.Context, listing: object, items: object, fmt: Format) -> None:
@@ -465,7 +386,7 @@ def show(
 
     with open_journal(ctx, db, journal) as opened, opened.reading() as conn:
         encounter = encounters.get(conn, encounter_id)
-    write_one(view.DETAIL, encounter, fmt, sys.stdout, stdout_terminal(ctx))
+    write_one(view.detail(timing(ctx)), encounter, fmt, sys.stdout, stdout_terminal(ctx))
 
 
 # ----------------------------------------------------------------------------- search
@@ -510,198 +431,7 @@ def search(
         )
         with opened.reading() as conn:
             found = encounters.search(conn, query, filters)
-    _write_listing(ctx, view.listing(f"Encounters matching {query}"), found, fmt)
-
-
-# ----------------------------------------------------------------------------- edit
-
-
-def edit(
-    ctx: typer.Context,
-    encounter_id: Annotated[int, typer.Argument(metavar="ID", help="Encounter id.")],
-    business: Annotated[
-        str | None,
-        typer.Option(
-            "--business", "-b", metavar="NAME", help="Move to this business.", show_default=False
-        ),
-    ] = None,
-    when: Annotated[
-        str | None,
-        typer.Option("--when", "-w", metavar="WHEN", help="When it happened.", show_default=False),
-    ] = None,
-    summary: Annotated[
-        str | None,
-        typer.Option(
-            "--summary", metavar="TEXT", help="One line: what happened.", show_default=False
-        ),
-    ] = None,
-    channel: ChannelOption = None,
-    failure: Annotated[
-        bool | None,
-        typer.Option(
-            "--failure/--no-failure", "-F", help="Something went wrong, or not.", show_default=False
-        ),
-    ] = None,
-    severity: SeverityOption = None,
-    issue: IssueOption = None,
-    dimension: DimensionOption = None,
-    complained: Annotated[
-        bool | None,
-        typer.Option(
-            "--complained/--not-complained", help="You complained, or not.", show_default=False
-        ),
-    ] = None,
-    complained_at: ComplainedAtOption = None,
-    client: ClientOption = None,
-    note: NoteOption = None,
-    tag: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tag", "-t", metavar="TAG", help="Add a tag (repeatable).", show_default=False
-        ),
-    ] = None,
-    untag: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--untag", metavar="TAG", help="Remove a tag (repeatable).", show_default=False
-        ),
-    ] = None,
-    status: Annotated[
-        str | None,
-        typer.Option(
-            "--status", metavar="STATUS", help="open, resolved or abandoned.", show_default=False
-        ),
-    ] = None,
-    clear: Annotated[
-        list[ClearableField] | None,
-        typer.Option("--clear", help="Empty this field (repeatable).", show_default=False),
-    ] = None,
-    use_editor: Annotated[bool, typer.Option("--editor", "-e", help="Edit in $EDITOR.")] = False,
-    allow_future: AllowFutureOption = False,
-    db: DbOption = None,
-    journal: JournalOption = None,
-) -> None:
-    """Change an encounter, by options or in $EDITOR (the default on a terminal)."""
-    from svclog.storage import encounters
-    from svclog.storage.encounters import EncounterChanges
-    from svclog.storage.journal import command
-
-    raw = RawFields(
-        when=when,
-        channel=channel,
-        summary=summary,
-        note=note,
-        failure=failure,
-        severity=severity,
-        issue=issue,
-        dimension=dimension,
-        complained=complained,
-        complained_at=complained_at,
-        client=client,
-        status=status,
-    )
-    for name in clear or []:
-        if name is ClearableField.TAGS:
-            continue
-        if name.value in raw.given():
-            raise UsageError(f"--clear {name.value} conflicts with a new value for it")
-        setattr(raw, name.value, "")
-    by_option = bool(raw.given() or business or tag or untag or clear)
-    if use_editor and by_option:
-        raise UsageError("use --editor or field options, not both")
-    if not by_option and not use_editor:
-        if not stdin_is_terminal():
-            raise UsageError("nothing to change: give field options, or --editor")
-        use_editor = True
-    now = state(ctx).clock.now()
-    with open_journal(ctx, db, journal) as opened:
-        with opened.reading() as conn:
-            current = encounters.get(conn, encounter_id)
-        remove_tags = list(untag or [])
-        if clear and ClearableField.TAGS in clear:
-            remove_tags.extend(current.tags)
-        if use_editor:
-            business, raw, add_tags, remove_tags = _edit_in_editor(current)
-        else:
-            add_tags = list(tag or [])
-        values = clean(raw, now, allow_future=allow_future)
-        values.pop("tags", None)
-        _keep_consistent(current, values)
-        changes = EncounterChanges(
-            fields=values,
-            business=business,
-            add_tags=_tags(add_tags),
-            remove_tags=_tags(remove_tags),
-        )
-        with command(opened, "edit") as log:
-            changed, warnings = encounters.update(log, encounter_id, changes, now)
-    _warn_similar(warnings)
-    if changed:
-        messages.result(f"Updated #{encounter_id}")
-    else:
-        messages.info(f"Nothing changed in #{encounter_id}.")
-
-
-def _tags(values: list[str]) -> tuple[str, ...]:
-    from svclog.cli.fields import tag_list
-
-    return tag_list(values)
-
-
-def _keep_consistent(current: "Encounter", values: dict[str, object]) -> None:
-    """A failure opens a case, a non-failure closes it; a non-failure has no severity."""
-    from svclog.core.vocabulary import EncounterStatus
-
-    if "failure" in values and values["failure"] != current.failure and "status" not in values:
-        values["status"] = EncounterStatus.OPEN if values["failure"] else EncounterStatus.RESOLVED
-    if values.get("failure") is False:
-        values["severity"] = None
-    if values.get("complained") is False:
-        values["complained_at"] = None
-
-
-def _edit_in_editor(
-    current: "Encounter",
-) -> tuple[str | None, RawFields, list[str], list[str]]:
-    from svclog.cli import template
-    from svclog.core.when import iso
-
-    values = {
-        "business": current.business.name,
-        "when": iso(current.occurred_at),
-        "channel": current.channel or "",
-        "summary": current.summary or "",
-        "failure": "yes" if current.failure else "no",
-        "severity": str(current.severity or ""),
-        "issue": current.issue or "",
-        "dimension": current.dimension.value if current.dimension else "",
-        "complained": "yes" if current.complained else "no",
-        "complained at": iso(current.complained_at) if current.complained_at else "",
-        "client": current.client or "",
-        "tags": ", ".join(current.tags),
-        "status": current.status.value,
-        "note": current.note or "",
-    }
-    original = template.render(values)
-    edited_text = template.edit_text(original)
-    if edited_text == original:
-        return None, RawFields(), [], []
-    business, raw = template.parse(edited_text)
-    _, before = template.parse(original)
-    for name in raw.given() - {"tags"}:  # only what the person changed is validated again
-        if getattr(raw, name) == getattr(before, name):
-            setattr(raw, name, None)
-    from svclog.cli.fields import tag_list
-
-    new_tags = tag_list(raw.tags or [])
-    raw.tags = None
-    old_keys = {t.casefold(): t for t in current.tags}
-    new_keys = {t.casefold(): t for t in new_tags}
-    add = [t for k, t in new_keys.items() if k not in old_keys]
-    remove = [t for k, t in old_keys.items() if k not in new_keys]
-    if business is not None and business.casefold() == current.business.name.casefold():
-        business = None
-    return business, raw, add, remove
+    _write_listing(ctx, view.listing(f"Encounters matching {query}", timing(ctx)), found, fmt)
 
 
 # ----------------------------------------------------------------------------- rm
@@ -709,25 +439,37 @@ def _edit_in_editor(
 
 def remove(
     ctx: typer.Context,
-    encounter_ids: Annotated[
-        list[int], typer.Argument(metavar="ID...", help="Encounter ids to delete.")
+    refs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ID...",
+            help="Encounter ids, or timeline records as `show` lists them (r3, m2, f5, o1).",
+        ),
     ],
     db: DbOption = None,
     journal: JournalOption = None,
 ) -> None:
-    """Delete encounters with their whole timeline (svclog undo brings them back)."""
-    from svclog.storage import encounters
+    """Delete encounters with their whole timeline, or single timeline records, in one go
+    (svclog undo brings them back)."""
+    from svclog.core.vocabulary import parse_ref
+    from svclog.storage import encounters, timeline
     from svclog.storage.journal import command
 
+    targets = list(dict.fromkeys(parse_ref(ref) for ref in refs))
+    now = state(ctx).clock.now()
+    removed: list[str] = []
     with open_journal(ctx, db, journal) as opened, command(opened, "rm") as log:
-        unique_ids = list(dict.fromkeys(encounter_ids))
-        removed = [encounters.delete(log, encounter_id) for encounter_id in unique_ids]
-        if len(removed) > 1:
-            log.describe(
-                f"rm {len(removed)} encounters (#{', #'.join(str(e.id) for e in removed)})"
-            )
-    for encounter in removed:
-        messages.result(f"Removed #{encounter.id} · {encounter.business.name}")
+        for kind, number in targets:
+            if kind is None:
+                encounter = encounters.delete(log, number)
+                removed.append(f"#{encounter.id} · {encounter.business.name}")
+            else:
+                owner = timeline.delete(log, kind, number, now)
+                removed.append(f"{kind.value} {kind.ref(number)} of #{owner}")
+        if len(removed) > 1 or targets[0][0] is not None:
+            log.describe(f"rm {'; '.join(removed)}")
+    for line in removed:
+        messages.result(f"Removed {line}")
     messages.info(
         "svclog undo brings it back." if len(removed) == 1 else "svclog undo brings them back."
     )

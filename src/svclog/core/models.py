@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from svclog.core.vocabulary import Dimension, EncounterStatus
+from svclog.core.vocabulary import (
+    Apology,
+    Dimension,
+    Direction,
+    EncounterStatus,
+    RemedyType,
+    ResponderLevel,
+    WordOfMouth,
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,74 @@ class BusinessRef:
 
 
 @dataclass(frozen=True)
+class Response:
+    """How the business answered: who, how well, with which recovery steps."""
+
+    id: int
+    uid: str
+    at: datetime
+    by: ResponderLevel | None
+    quality: int | None
+    apology: Apology | None
+    listened: bool | None
+    fixed: bool | None
+    asked_more: bool | None
+    prevented: bool | None
+    note: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """What the business offered to make up for it; `delivered` is False while promised."""
+
+    id: int
+    uid: str
+    at: datetime
+    type: RemedyType
+    value: str | None
+    currency: str | None
+    delivered: bool
+    note: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A contact after the event (`direction` me or them), or a reminder with a `due` date."""
+
+    id: int
+    uid: str
+    at: datetime
+    direction: Direction | None
+    channel: str | None
+    note: str | None
+    due: datetime | None
+    done: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Whether the customer went back, would recommend, and told others."""
+
+    id: int
+    uid: str
+    returned: bool | None
+    recommend: int | None
+    word_of_mouth: WordOfMouth | None
+    told: int | None
+    review: str | None
+    switched_to: str | None
+    at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
 class Encounter:
     id: int
     uid: str
@@ -63,6 +139,10 @@ class Encounter:
     disputed: bool | None
     created_at: datetime
     updated_at: datetime
+    responses: tuple[Response, ...] = ()
+    remedies: tuple[Remedy, ...] = ()
+    followups: tuple[FollowUp, ...] = ()
+    outcome: Outcome | None = None
 
 
 @dataclass(frozen=True)
@@ -129,3 +209,16 @@ class Stored:
     encounter: Encounter
     created_business: bool = False
     warnings: tuple[NameWarning, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """Something waiting: a follow-up reminder, or an open failure with no response yet."""
+
+    kind: str  # "followup" or "response"
+    encounter_id: int
+    business: str
+    summary: str | None
+    due_at: datetime
+    followup_id: int | None = None
+    note: str | None = None

@@ -49,3 +49,39 @@ def positive_id(value: int, what: str = "id") -> int:
     if value < 1:
         raise InvalidValueError(f"{what} must be a positive number, not {value}")
     return value
+
+
+def recommend(value: int, field: str = "recommend") -> int:
+    """The NPS question: how likely to recommend, 0-10."""
+    if not 0 <= value <= 10:
+        raise InvalidValueError(f"{field} must be from 0 to 10, not {value}")
+    return value
+
+
+def count(value: int, field: str) -> int:
+    if value < 0:
+        raise InvalidValueError(f"{field} must not be negative, not {value}")
+    return value
+
+
+def money(value: str, field: str = "value") -> str:
+    """A non-negative decimal amount, kept exactly as a canonical string (`12.50`)."""
+    from decimal import Decimal, InvalidOperation
+
+    text = value.strip().replace(",", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise InvalidValueError(f"{field} {value!r} is not an amount such as 25 or 12.50") from None
+    if not amount.is_finite() or amount < 0:
+        raise InvalidValueError(f"{field} {value!r} must be a non-negative amount")
+    return str(amount)
+
+
+def currency(value: str, field: str = "currency") -> str:
+    code = value.strip().upper()
+    if len(code) != 3 or not code.isascii() or not code.isalpha():
+        raise InvalidValueError(
+            f"{field} {value!r} is not a three-letter currency code such as EUR or USD"
+        )
+    return code

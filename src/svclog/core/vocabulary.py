@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TypeVar
 
-from svclog.core.errors import InvalidValueError
+from svclog.core.errors import InvalidValueError, UsageError
+
+V = TypeVar("V", bound="Vocabulary")
 
 
 class Vocabulary(str, Enum):
     """A closed set of values; parsing accepts any case and `-` or space for `_`."""
 
     @classmethod
-    def parse(cls, value: str, field: str) -> Vocabulary:
+    def parse(cls: type[V], value: str, field: str) -> V:
         key = value.strip().casefold().replace("-", "_").replace(" ", "_")
         for member in cls:
             if member.value == key:
@@ -102,3 +105,53 @@ SUGGESTED_CATEGORIES = (
     "airline",
     "healthcare",
 )
+
+
+class RecordKind(Vocabulary):
+    """The records of an encounter's timeline, each shown with a one-letter prefix: r3 is
+    response 3, m2 remedy 2, f5 follow-up 5, o1 outcome 1."""
+
+    RESPONSE = "response"
+    REMEDY = "remedy"
+    FOLLOWUP = "followup"
+    OUTCOME = "outcome"
+
+    @property
+    def prefix(self) -> str:
+        return _PREFIXES[self]
+
+    def ref(self, record_id: int) -> str:
+        return f"{self.prefix}{record_id}"
+
+
+_PREFIXES = {
+    RecordKind.RESPONSE: "r",
+    RecordKind.REMEDY: "m",
+    RecordKind.FOLLOWUP: "f",
+    RecordKind.OUTCOME: "o",
+}
+
+
+def parse_ref(text: str) -> tuple[RecordKind | None, int]:
+    """`12` is encounter 12; `r3`, `m2`, `f5`, `o1` (or `response:3`, …) are timeline records."""
+    value = text.strip().casefold()
+    kind: RecordKind | None = None
+    if ":" in value:
+        name, _, number = value.partition(":")
+        try:
+            kind = RecordKind.parse(name, "record kind")
+        except InvalidValueError as error:
+            raise UsageError(error.message) from None
+    elif value[:1].isalpha():
+        by_prefix = {prefix: k for k, prefix in _PREFIXES.items()}
+        kind = by_prefix.get(value[:1])
+        number = value[1:]
+        if kind is None:
+            raise UsageError(
+                f"{text!r} is not an encounter id or a record such as r3, m2, f5 or o1"
+            )
+    else:
+        number = value
+    if not number.isdigit() or int(number) < 1:
+        raise UsageError(f"{text!r} is not an encounter id or a record such as r3, m2, f5 or o1")
+    return kind, int(number)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from svclog.core.models import Encounter
+from svclog.core.timeliness import Timeliness, describe_hours, timeliness
 from svclog.core.vocabulary import EncounterStatus
 from svclog.core.when import iso, shown
-from svclog.render.view import Cell, Column, Detail, Record, Styled, View
+from svclog.render import timeline
+from svclog.render.view import Cell, Column, Detail, Record, Section, Styled, View
 
 #: Version of the encounter record shape; a change is called out in the changelog.
 ENCOUNTER_SHAPE_VERSION = 1
@@ -21,11 +24,23 @@ STATUS_STYLES = {
 }
 
 
+@dataclass(frozen=True)
+class Timing:
+    """What `timely` is judged against: the configured window, and now."""
+
+    window: timedelta
+    now: datetime
+
+    def of(self, encounter: Encounter) -> Timeliness:
+        return timeliness(encounter, self.window, self.now)
+
+
 def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else iso(moment)
 
 
-def record(encounter: Encounter) -> Record:
+def record(encounter: Encounter, timing: Timing) -> Record:
+    """The encounter record of product.md §6; `timely` is the explicit value or the derived one."""
     return {
         "id": encounter.id,
         "uid": encounter.uid,
@@ -43,12 +58,12 @@ def record(encounter: Encounter) -> Record:
         "client": encounter.client,
         "tags": list(encounter.tags),
         "status": encounter.status.value,
-        "timely": encounter.timely,
+        "timely": timing.of(encounter).timely,
         "disputed": encounter.disputed,
-        "responses": [],
-        "remedies": [],
-        "followups": [],
-        "outcome": None,
+        "responses": [timeline.response_record(r) for r in encounter.responses],
+        "remedies": [timeline.remedy_record(m) for m in encounter.remedies],
+        "followups": [timeline.followup_record(f) for f in encounter.followups],
+        "outcome": timeline.outcome_record(encounter.outcome) if encounter.outcome else None,
         "created_at": iso(encounter.created_at),
         "updated_at": iso(encounter.updated_at),
     }
@@ -79,8 +94,8 @@ FLAT_HEADER = (
 )
 
 
-def flat(encounter: Encounter) -> Sequence[Any]:
-    data = record(encounter)
+def flat(encounter: Encounter, timing: Timing) -> Sequence[Any]:
+    data = record(encounter, timing)
     return [
         data["id"],
         data["uid"],
@@ -142,14 +157,14 @@ COLUMNS = (
 )
 
 
-def listing(title: str) -> View[Encounter]:
+def listing(title: str, timing: Timing) -> View[Encounter]:
     return View(
         title=title,
         columns=COLUMNS,
         cells=cells,
-        record=record,
+        record=lambda encounter: record(encounter, timing),
         flat_header=FLAT_HEADER,
-        flat=flat,
+        flat=lambda encounter: flat(encounter, timing),
         empty_message="no encounters match",
     )
 
@@ -168,7 +183,28 @@ def _when(moment: datetime) -> str:
     )
 
 
-def fields(encounter: Encounter) -> Sequence[tuple[str, Cell]]:
+def _response_time(encounter: Encounter, timing: Timing) -> Cell:
+    """`3.5 h after the complaint · timely`, or how long it has been waiting."""
+    facts = timing.of(encounter)
+    since = "the complaint" if encounter.complained_at else "the encounter"
+    verdict = {True: "timely", False: "late", None: None}[facts.timely]
+    if not facts.derived and verdict:
+        verdict += " (set)"
+    hours = facts.first_response_hours
+    if hours is not None:
+        text = f"{describe_hours(hours)} after {since}"
+    elif encounter.status is EncounterStatus.OPEN and (encounter.failure or encounter.complained):
+        waited = (timing.now - facts.started_at) / timedelta(hours=1)
+        text = f"none yet ({describe_hours(waited)} since {since})"
+    elif verdict is None:
+        return None
+    else:
+        text = "no response"
+    text = f"{text} · {verdict}" if verdict else text
+    return Styled(text, {"timely": "green", "late": "red"}.get(verdict or "", ""))
+
+
+def fields(encounter: Encounter, timing: Timing) -> Sequence[tuple[str, Cell]]:
     rows: list[tuple[str, Cell]] = [
         ("Business", encounter.business.name),
         ("Category", encounter.business.category),
@@ -182,7 +218,7 @@ def fields(encounter: Encounter) -> Sequence[tuple[str, Cell]]:
         ("Client", encounter.client),
         ("Tags", ", ".join(encounter.tags) or None),
         ("Status", _status(encounter)),
-        ("Timely", _yes_no(encounter.timely)),
+        ("First response", _response_time(encounter, timing)),
         ("Disputed", _yes_no(encounter.disputed)),
         ("Recorded", f"{shown(encounter.created_at)} (updated {shown(encounter.updated_at)})"),
         ("uid", encounter.uid),
@@ -198,11 +234,17 @@ def _blocks(encounter: Encounter) -> Sequence[tuple[str, str]]:
     return [("Note", encounter.note)] if encounter.note else []
 
 
-DETAIL: Detail[Encounter] = Detail(
-    fields=fields,
-    record=record,
-    flat_header=FLAT_HEADER,
-    flat=flat,
-    title=_title,
-    blocks=_blocks,
-)
+def _sections(encounter: Encounter) -> Sequence[Section]:
+    return [Section("Timeline", timeline.EVENT_COLUMNS, timeline.events(encounter))]
+
+
+def detail(timing: Timing) -> Detail[Encounter]:
+    return Detail(
+        fields=lambda encounter: fields(encounter, timing),
+        record=lambda encounter: record(encounter, timing),
+        flat_header=FLAT_HEADER,
+        flat=lambda encounter: flat(encounter, timing),
+        title=_title,
+        blocks=_blocks,
+        sections=_sections,
+    )

@@ -54,8 +54,18 @@ class View(Generic[T]):
 
 
 @dataclass(frozen=True)
+class Section:
+    """A titled table inside a detail view (an encounter's timeline)."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Sequence[Sequence[Cell]]
+
+
+@dataclass(frozen=True)
 class Detail(Generic[T]):
-    """How one item is shown on its own (`show`): labelled fields, then blocks of long text."""
+    """How one item is shown on its own (`show`): labelled fields, blocks of long text, then
+    titled tables."""
 
     fields: Callable[[T], Sequence[tuple[str, Cell]]]
     record: Callable[[T], Record]
@@ -63,3 +73,4 @@ class Detail(Generic[T]):
     flat: Callable[[T], Sequence[Any]]
     title: Callable[[T], str]
     blocks: Callable[[T], Sequence[tuple[str, str]]] = lambda item: ()
+    sections: Callable[[T], Sequence[Section]] = lambda item: ()

@@ -120,6 +120,12 @@ def write_one(detail: Detail[T], item: T, fmt: Format, out: IO[str], term: Termi
             out.write(_md_row([md_escape(label), md_escape(_plain(cell))]))
         for heading, body in detail.blocks(item):
             out.write(f"\n### {md_escape(heading)}\n\n{_md_block(body)}\n")
+        for section in detail.sections(item):
+            out.write(f"\n### {md_escape(section.title)}\n\n")
+            out.write(_md_row([md_escape(c.header) for c in section.columns]))
+            out.write(_md_row(["---" for _ in section.columns]))
+            for row in section.rows:
+                out.write(_md_row([md_escape(_plain(cell)) for cell in row]))
 
 
 def _text(cell: Cell) -> Any:
@@ -192,18 +198,23 @@ def _widths(columns: Sequence[Column], rows: list[list[Cell]], width: int) -> di
 
 
 def _rich_table(view: View[T], items: Iterable[T], out: IO[str], term: Terminal) -> int:
+    rows = [list(view.cells(item)) for item in items]
+    if rows:
+        _print_table(console_for(out, term), view.title, view.columns, rows)
+    return len(rows)
+
+
+def _print_table(
+    console: Any, title: str, columns: Sequence[Column], rows: list[list[Cell]]
+) -> None:
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    rows = [list(view.cells(item)) for item in items]
-    if not rows:
-        return 0
-    console = console_for(out, term)
-    widths = _widths(view.columns, rows, console.width)
-    table = Table(box=box.SIMPLE_HEAD, title=Text(safe(view.title)), title_justify="left")
+    widths = _widths(columns, rows, console.width)
+    table = Table(box=box.SIMPLE_HEAD, title=Text(safe(title)), title_justify="left")
     for index, width in widths.items():
-        column = view.columns[index]
+        column = columns[index]
         table.add_column(
             column.header,
             justify=column.justify,  # type: ignore[arg-type]
@@ -214,7 +225,6 @@ def _rich_table(view: View[T], items: Iterable[T], out: IO[str], term: Terminal)
     for row in rows:
         table.add_row(*(_text(row[index]) for index in widths))
     console.print(table)
-    return len(rows)
 
 
 def _rich_detail(detail: Detail[T], item: T, out: IO[str], term: Terminal) -> None:
@@ -233,3 +243,6 @@ def _rich_detail(detail: Detail[T], item: T, out: IO[str], term: Terminal) -> No
         console.print()
         console.print(Text(heading, style="bold"))
         console.print(Text(safe(body)))
+    for section in detail.sections(item):
+        console.print()
+        _print_table(console, section.title, section.columns, [list(r) for r in section.rows])

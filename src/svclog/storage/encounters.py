@@ -20,7 +20,7 @@ from svclog.core.models import (
     Stored,
 )
 from svclog.core.vocabulary import Dimension, EncounterStatus
-from svclog.storage import businesses
+from svclog.storage import businesses, timeline
 from svclog.storage.history import ChangeLog, Value
 from svclog.storage.timestamps import from_utc_text, join, split, utc_text
 
@@ -35,7 +35,7 @@ def _bool(value: int | None) -> bool | None:
     return None if value is None else bool(value)
 
 
-def _from_row(row: sqlite3.Row, tags: tuple[str, ...]) -> Encounter:
+def _from_row(row: sqlite3.Row, tags: tuple[str, ...], records: timeline.Children) -> Encounter:
     occurred = join(row["occurred_at"], row["occurred_offset"])
     assert occurred is not None
     return Encounter(
@@ -59,6 +59,10 @@ def _from_row(row: sqlite3.Row, tags: tuple[str, ...]) -> Encounter:
         disputed=_bool(row["disputed"]),
         created_at=from_utc_text(row["created_at"]),
         updated_at=from_utc_text(row["updated_at"]),
+        responses=tuple(records.responses),
+        remedies=tuple(records.remedies),
+        followups=tuple(records.followups),
+        outcome=records.outcome,
     )
 
 
@@ -76,8 +80,11 @@ def _tags_for(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[st
 
 
 def _hydrate(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[Encounter]:
-    tags = _tags_for(conn, [row["id"] for row in rows])
-    return [_from_row(row, tuple(tags[row["id"]])) for row in rows]
+    """Encounters with their tags and whole timelines, a few queries per chunk of rows."""
+    ids = [row["id"] for row in rows]
+    tags = _tags_for(conn, ids)
+    records = timeline.children(conn, ids)
+    return [_from_row(row, tuple(tags[row["id"]]), records[row["id"]]) for row in rows]
 
 
 def get(conn: sqlite3.Connection, encounter_id: int) -> Encounter:

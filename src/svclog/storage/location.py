@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,9 +45,10 @@ def journal_file(name: str) -> Path:
     return data_dir() / filename
 
 
-def resolve(*choices: JournalChoice) -> Path:
+def resolve(*choices: JournalChoice, default: Callable[[], str | None] = lambda: None) -> Path:
     """The journal path: the first choice that names one (most specific first), then the
-    environment (`SVCLOG_DB`, then `SVCLOG_JOURNAL`), then the default journal."""
+    environment (`SVCLOG_DB`, then `SVCLOG_JOURNAL`), then `default()` (the configured
+    journal), then the default journal."""
     for choice in choices:
         if choice.db is not None:
             return _db_path(choice.db)
@@ -58,7 +60,7 @@ def resolve(*choices: JournalChoice) -> Path:
     env_journal = os.environ.get("SVCLOG_JOURNAL")
     if env_journal:
         return journal_file(env_journal)
-    return journal_file(DEFAULT_JOURNAL)
+    return journal_file(default() or DEFAULT_JOURNAL)
 
 
 def _db_path(value: str) -> Path:

@@ -1,0 +1,59 @@
+"""How fast the business answered: first-response time and whether it was timely.
+
+The clock starts at the complaint (`complained_at`), or at the encounter itself when there is
+no complaint time. `timely` is the value set explicitly on the encounter if there is one;
+otherwise it is derived against the window (48 h unless configured): a first response within
+it is timely, one after it is not; with no response yet, the answer is "not timely" once the
+window has passed and unknown before. Encounters that went fine and drew no complaint have
+nothing to answer, so their `timely` is unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from svclog.core.models import Encounter
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    started_at: datetime
+    first_response_at: datetime | None
+    timely: bool | None
+    derived: bool
+
+    @property
+    def first_response_hours(self) -> float | None:
+        if self.first_response_at is None:
+            return None
+        return round((self.first_response_at - self.started_at) / timedelta(hours=1), 2)
+
+
+def needs_response(encounter: Encounter) -> bool:
+    return encounter.failure or encounter.complained
+
+
+def timeliness(encounter: Encounter, window: timedelta, now: datetime) -> Timeliness:
+    started = encounter.complained_at or encounter.occurred_at
+    first = min((r.at for r in encounter.responses), default=None)
+    if encounter.timely is not None:
+        return Timeliness(started, first, encounter.timely, derived=False)
+    if not needs_response(encounter):
+        return Timeliness(started, first, None, derived=True)
+    if first is not None:
+        return Timeliness(started, first, first - started <= window, derived=True)
+    if now - started > window:
+        return Timeliness(started, None, False, derived=True)
+    return Timeliness(started, None, None, derived=True)
+
+
+def describe_hours(hours: float) -> str:
+    """A duration for people: `45 min`, `3 h`, `2 days`."""
+    minutes = abs(hours) * 60
+    if minutes < 60:
+        return f"{round(minutes)} min"
+    if abs(hours) < 48:
+        whole = round(abs(hours), 1)
+        return f"{whole:g} h"
+    return f"{round(abs(hours) / 24, 1):g} days"

@@ -40,6 +40,8 @@ COMMANDS = {
     "due": "due",
     "undo": "history",
     "business": "business",
+    "report": "report",
+    "demo": "demo",
     "config": "config",
     "init": "journal",
     "db": "journal",

@@ -50,6 +50,8 @@ def show(
     journal: JournalOption = None,
 ) -> None:
     """A business's profile and its encounters, newest first."""
+    from svclog.cli.report import loyalty_rows
+    from svclog.core.loyalty import ReportFilter
     from svclog.core.models import EncounterFilter
     from svclog.render import businesses as view
     from svclog.render import encounters as encounter_view
@@ -57,17 +59,20 @@ def show(
     from svclog.storage import businesses, encounters
 
     term = stdout_terminal(ctx)
-    with open_journal(ctx, db, journal) as opened, opened.reading() as conn:
-        business = businesses.require(conn, name)
-        summary = businesses.summary(conn, business)
-        timeline = list(encounters.select(conn, EncounterFilter(business_id=business.id)))
+    with open_journal(ctx, db, journal) as opened:
+        with opened.reading() as conn:
+            business = businesses.require(conn, name)
+            summary = businesses.summary(conn, business)
+            timeline = list(encounters.select(conn, EncounterFilter(business_id=business.id)))
+        rows = loyalty_rows(ctx, opened, ReportFilter(business_id=business.id))
+    detail = view.profile(rows[0] if rows else None)
     if fmt in (Format.JSON, Format.NDJSON):
-        record = dict(view.record(summary))
+        record = dict(detail.record(summary))
         record["timeline"] = [encounter_view.record(e, timing(ctx)) for e in timeline]
         indent = 2 if fmt is Format.JSON else None
         sys.stdout.write(json_text(record, indent=indent, terminal=term.is_terminal) + "\n")
         return
-    write_one(view.DETAIL, summary, fmt, sys.stdout, term)
+    write_one(detail, summary, fmt, sys.stdout, term)
     if fmt is Format.CSV:
         return
     sys.stdout.write("\n")

@@ -7,7 +7,9 @@ from typing import Any
 
 from svclog.core.models import BusinessSummary
 from svclog.core.when import iso, shown
-from svclog.render.view import Cell, Column, Detail, Record, View
+from svclog.render import loyalty as loyalty_view
+from svclog.render.view import Cell, Column, Detail, Record, Styled, View
+from svclog.reports.loyalty import LoyaltyRow
 
 
 def record(item: BusinessSummary) -> Record:
@@ -110,3 +112,44 @@ DETAIL: Detail[BusinessSummary] = Detail(
     title=lambda item: item.business.name,
     blocks=lambda item: [("Notes", item.business.notes)] if item.business.notes else [],
 )
+
+
+def _loyalty_fields(row: LoyaltyRow) -> list[tuple[str, Cell]]:
+    fields: list[tuple[str, Cell]] = [
+        ("Status", loyalty_view.status_cell(row)),
+        ("Why", row.reason),
+        ("Advocate", Styled("yes ★", "bold magenta") if row.advocate else "no"),
+        ("Recovery rate", loyalty_view.percent(row.recovery_rate)),
+        ("Timely rate", loyalty_view.percent(row.timely_rate)),
+        ("Disputed rate", loyalty_view.percent(row.disputed_rate)),
+        ("Response quality", f"{row.response_quality:g} of 5" if row.response_quality else None),
+        (
+            "Median response",
+            f"{row.median_response_hours:g} h" if row.median_response_hours is not None else None,
+        ),
+        ("NPS", str(row.nps) if row.nps is not None else None),
+        ("People told", str(row.told) if row.told else None),
+    ]
+    return [(label, value) for label, value in fields if value is not None]
+
+
+def profile(loyalty: LoyaltyRow | None) -> Detail[BusinessSummary]:
+    """`business show`: the business, its loyalty status with the reason, and its metrics."""
+
+    def fields_with_loyalty(item: BusinessSummary) -> Sequence[tuple[str, Cell]]:
+        extra = _loyalty_fields(loyalty) if loyalty is not None else []
+        return [*fields(item)[:3], *extra, *fields(item)[3:]]
+
+    def record_with_loyalty(item: BusinessSummary) -> Record:
+        data = dict(record(item))
+        data["loyalty"] = loyalty_view.record(loyalty) if loyalty is not None else None
+        return data
+
+    return Detail(
+        fields=fields_with_loyalty,
+        record=record_with_loyalty,
+        flat_header=FLAT_HEADER,
+        flat=flat,
+        title=DETAIL.title,
+        blocks=DETAIL.blocks,
+    )

@@ -17,7 +17,18 @@ class Styled:
     style: str
 
 
-Cell = str | Styled | None
+@dataclass(frozen=True)
+class Segments:
+    """A cell of several styled pieces (a bar chart); plain formats join their text."""
+
+    parts: tuple[Styled, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(part.text for part in self.parts)
+
+
+Cell = str | Styled | Segments | None
 
 
 @dataclass(frozen=True)

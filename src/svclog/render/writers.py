@@ -11,7 +11,7 @@ from typing import IO, Any, TypeVar
 
 from svclog.render.formats import Format
 from svclog.render.sanitize import json_escape_unsafe, safe, safe_line
-from svclog.render.view import Cell, Column, Detail, Record, Styled, View
+from svclog.render.view import Cell, Column, Detail, Record, Segments, Styled, View
 
 T = TypeVar("T")
 
@@ -28,7 +28,7 @@ class Terminal:
 def _plain(cell: Cell) -> str:
     if cell is None:
         return ""
-    return cell.text if isinstance(cell, Styled) else cell
+    return cell if isinstance(cell, str) else cell.text
 
 
 def _guard(text: str, terminal: Terminal) -> str:
@@ -135,6 +135,11 @@ def _text(cell: Cell) -> Any:
         return Text("")
     if isinstance(cell, Styled):
         return Text(safe(cell.text), style=cell.style)
+    if isinstance(cell, Segments):
+        text = Text()
+        for part in cell.parts:
+            text.append(safe(part.text), style=part.style)
+        return text
     return Text(safe(cell))
 
 

@@ -110,7 +110,7 @@ def scoreboard(title: str = "Loyalty") -> View[LoyaltyRow]:
     return View(
         title=title,
         columns=(
-            Column("Business", ratio=2, min_width=12),
+            Column("Business", ratio=2, min_width=12, wrap=True),
             Column("Status"),
             Column("★"),
             Column("Reason", ratio=4, min_width=16, wrap=True),

@@ -143,7 +143,9 @@ def test_first_response_hours_is_none_without_a_response() -> None:
     [(30, 48, True), (30, 24, False), (30, 30, True), (2, 1.5, False), (1, 1.5, True)],
 )
 def test_the_window_is_a_parameter(hours: float, window: float, expected: bool) -> None:
-    facts = timeliness(answered(BASE, OCCURRED + timedelta(hours=hours)), timedelta(hours=window), NOW)
+    facts = timeliness(
+        answered(BASE, OCCURRED + timedelta(hours=hours)), timedelta(hours=window), NOW
+    )
     assert facts.timely is expected
 
 

@@ -456,6 +456,8 @@ def remove(
     from svclog.storage.journal import command
 
     targets = list(dict.fromkeys(parse_ref(ref) for ref in refs))
+    # Timeline records first: one may belong to an encounter removed in the same command.
+    targets.sort(key=lambda target: target[0] is None)
     now = state(ctx).clock.now()
     removed: list[str] = []
     with open_journal(ctx, db, journal) as opened, command(opened, "rm") as log:

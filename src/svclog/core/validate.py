@@ -75,7 +75,9 @@ def money(value: str, field: str = "value") -> str:
         raise InvalidValueError(f"{field} {value!r} is not an amount such as 25 or 12.50") from None
     if not amount.is_finite() or amount < 0:
         raise InvalidValueError(f"{field} {value!r} must be a non-negative amount")
-    return str(amount)
+    if amount >= 10**12:
+        raise InvalidValueError(f"{field} {value!r} is too large for an amount")
+    return format(amount, "f")
 
 
 def currency(value: str, field: str = "currency") -> str:

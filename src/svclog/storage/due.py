@@ -13,7 +13,7 @@ def due(
     conn: sqlite3.Connection, now: datetime, window: timedelta, ahead: timedelta
 ) -> list[DueItem]:
     """Follow-ups not done and due by `now + ahead`, and open failures (or complaints) with no
-    response whose window ends by then; most overdue first."""
+    response whose window has passed by then; most overdue first."""
     horizon = utc_text(now + ahead)
     items: list[DueItem] = []
     for row in conn.execute(
@@ -41,7 +41,7 @@ def due(
         WHERE encounter.status = 'open'
           AND (encounter.failure = 1 OR encounter.complained = 1)
           AND encounter.timely IS NULL
-          AND coalesce(encounter.complained_at, encounter.occurred_at) <= ?
+          AND coalesce(encounter.complained_at, encounter.occurred_at) < ?
           AND NOT EXISTS (SELECT 1 FROM response WHERE response.encounter_id = encounter.id)
         """,
         (start_by,),

@@ -12,14 +12,29 @@ from svclog.cli.context import open_journal, state, stdin_is_terminal
 from svclog.cli.fields import RawFields, clean
 from svclog.cli.options import (
     AllowFutureOption,
+    ApologyOption,
+    AskedMoreOption,
     ChannelOption,
     ClientOption,
     ComplainedAtOption,
+    CurrencyOption,
     DbOption,
     DimensionOption,
+    DisputedOption,
+    FixedOption,
     IssueOption,
     JournalOption,
+    ListenedOption,
+    PreventedOption,
+    QualityOption,
+    RecommendOption,
+    ReturnedOption,
+    ReviewOption,
     SeverityOption,
+    SwitchedToOption,
+    ToldOption,
+    ValueOption,
+    WordOfMouthOption,
 )
 from svclog.core.errors import UsageError
 
@@ -117,9 +132,7 @@ def edit(
             "Set whether the business answered in time (instead of deriving it).",
         ),
     ] = None,
-    disputed: Annotated[
-        bool | None, _flag("--disputed/--accepted", "You did not accept their resolution.")
-    ] = None,
+    disputed: DisputedOption = None,
     clear: Annotated[
         list[ClearableField] | None,
         typer.Option(
@@ -136,40 +149,17 @@ def edit(
             show_default=False,
         ),
     ] = None,
-    quality: Annotated[
-        str | None,
-        typer.Option(
-            "--quality",
-            "-Q",
-            metavar="1-5",
-            help="Response quality, 1-5 or its name.",
-            show_default=False,
-        ),
-    ] = None,
-    apology: Annotated[
-        str | None,
-        typer.Option(
-            "--apology",
-            metavar="KIND",
-            help="Response: none, perfunctory or sincere.",
-            show_default=False,
-        ),
-    ] = None,
-    listened: Annotated[bool | None, _flag("--listened/--not-listened", "Response.")] = None,
-    fixed: Annotated[bool | None, _flag("--fixed/--not-fixed", "Response.")] = None,
-    asked_more: Annotated[bool | None, _flag("--asked-more/--not-asked-more", "Response.")] = None,
-    prevented: Annotated[bool | None, _flag("--prevented/--not-prevented", "Response.")] = None,
+    quality: QualityOption = None,
+    apology: ApologyOption = None,
+    listened: ListenedOption = None,
+    fixed: FixedOption = None,
+    asked_more: AskedMoreOption = None,
+    prevented: PreventedOption = None,
     remedy_type: Annotated[
         str | None, typer.Option("--type", metavar="TYPE", help="Remedy type.", show_default=False)
     ] = None,
-    value: Annotated[
-        str | None,
-        typer.Option("--value", metavar="AMOUNT", help="Remedy value.", show_default=False),
-    ] = None,
-    currency: Annotated[
-        str | None,
-        typer.Option("--currency", metavar="CODE", help="Remedy currency.", show_default=False),
-    ] = None,
+    value: ValueOption = None,
+    currency: CurrencyOption = None,
     delivered: Annotated[
         bool | None, _flag("--delivered/--pending", "Remedy: delivered, or still promised.")
     ] = None,
@@ -178,24 +168,12 @@ def edit(
         typer.Option("--due", metavar="DATE", help="Follow-up reminder date.", show_default=False),
     ] = None,
     done: Annotated[bool | None, _flag("--done/--not-done", "Follow-up done.")] = None,
-    returned: Annotated[bool | None, _flag("--returned/--not-returned", "Outcome.")] = None,
-    recommend: Annotated[
-        int | None, typer.Option("--recommend", metavar="0-10", help="Outcome.", show_default=False)
-    ] = None,
-    told: Annotated[
-        int | None, typer.Option("--told", metavar="N", help="Outcome.", show_default=False)
-    ] = None,
-    word_of_mouth: Annotated[
-        str | None,
-        typer.Option("--word-of-mouth", metavar="KIND", help="Outcome.", show_default=False),
-    ] = None,
-    review: Annotated[
-        str | None, typer.Option("--review", metavar="TEXT", help="Outcome.", show_default=False)
-    ] = None,
-    switched_to: Annotated[
-        str | None,
-        typer.Option("--switched-to", metavar="NAME", help="Outcome.", show_default=False),
-    ] = None,
+    returned: ReturnedOption = None,
+    recommend: RecommendOption = None,
+    told: ToldOption = None,
+    word_of_mouth: WordOfMouthOption = None,
+    review: ReviewOption = None,
+    switched_to: SwitchedToOption = None,
     remove: Annotated[
         bool, typer.Option("--remove", help="Remove the timeline record (r3, m2, f5, o1).")
     ] = False,

@@ -132,3 +132,120 @@ TagOption = Annotated[
         show_default=False,
     ),
 ]
+
+# Timeline record options, shared by respond/remedy/outcome and edit.
+QualityOption = Annotated[
+    str | None,
+    typer.Option(
+        "--quality",
+        "-Q",
+        metavar="1-5",
+        help="1 hostile, 2 dismissive, 3 adequate, 4 good, 5 exemplary (number or name).",
+        show_default=False,
+    ),
+]
+
+ApologyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--apology", metavar="KIND", help="none, perfunctory or sincere.", show_default=False
+    ),
+]
+
+ListenedOption = Annotated[
+    bool | None,
+    typer.Option("--listened/--not-listened", help="They listened.", show_default=False),
+]
+
+FixedOption = Annotated[
+    bool | None,
+    typer.Option("--fixed/--not-fixed", help="They fixed the problem.", show_default=False),
+]
+
+AskedMoreOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--asked-more/--not-asked-more",
+        help='They asked "anything else I can do?".',
+        show_default=False,
+    ),
+]
+
+PreventedOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--prevented/--not-prevented",
+        help="They looked into the cause, to prevent a repeat.",
+        show_default=False,
+    ),
+]
+
+ValueOption = Annotated[
+    str | None,
+    typer.Option(
+        "--value", metavar="AMOUNT", help="How much, e.g. 25 or 12.50.", show_default=False
+    ),
+]
+
+CurrencyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--currency",
+        metavar="CODE",
+        help="ISO 4217 code, e.g. EUR (default: the configured currency).",
+        show_default=False,
+    ),
+]
+
+ReturnedOption = Annotated[
+    bool | None,
+    typer.Option("--returned/--not-returned", help="You went back (or not).", show_default=False),
+]
+
+RecommendOption = Annotated[
+    int | None,
+    typer.Option(
+        "--recommend",
+        metavar="0-10",
+        help="How likely you are to recommend them, 0-10.",
+        show_default=False,
+    ),
+]
+
+ToldOption = Annotated[
+    int | None,
+    typer.Option("--told", metavar="N", help="How many people you told.", show_default=False),
+]
+
+WordOfMouthOption = Annotated[
+    str | None,
+    typer.Option(
+        "--word-of-mouth",
+        metavar="KIND",
+        help="positive, negative or none.",
+        show_default=False,
+    ),
+]
+
+ReviewOption = Annotated[
+    str | None,
+    typer.Option(
+        "--review", metavar="TEXT", help="Where and how you reviewed them.", show_default=False
+    ),
+]
+
+SwitchedToOption = Annotated[
+    str | None,
+    typer.Option(
+        "--switched-to", metavar="NAME", help="The competitor you went to.", show_default=False
+    ),
+]
+
+DisputedOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--disputed/--accepted",
+        help="You did not accept the business's resolution (or you did).",
+        show_default=False,
+    ),
+]

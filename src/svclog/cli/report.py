@@ -1,7 +1,6 @@
 """`svclog report`: loyalty, recovery and trends."""
 
 import sys
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -10,6 +9,7 @@ from svclog.cli import messages
 from svclog.cli.context import open_journal, settings, state, stdout_terminal
 from svclog.cli.options import DbOption, FormatOption, JournalOption, SinceOption, UntilOption
 from svclog.core.errors import InvalidValueError
+from svclog.core.vocabulary import LoyaltyStatus, SortKey
 from svclog.render.formats import Format
 
 if TYPE_CHECKING:
@@ -25,28 +25,6 @@ app = typer.Typer(
 
 def register(root: typer.Typer, name: str) -> None:
     root.add_typer(app, name=name)
-
-
-class StatusChoice(str, Enum):
-    KEPT = "kept"
-    WON_BACK = "won_back"
-    AT_RISK = "at_risk"
-    LOST = "lost"
-    NEW = "new"
-
-
-class SortChoice(str, Enum):
-    STATUS = "status"
-    BUSINESS = "business"
-    ENCOUNTERS = "encounters"
-    FAILURES = "failures"
-    LAST_SEEN = "last_seen"
-    QUALITY = "response_quality"
-    RESPONSE_HOURS = "median_response_hours"
-    TIMELY = "timely_rate"
-    RECOVERY = "recovery_rate"
-    NPS = "nps"
-    TOLD = "told"
 
 
 ClientFilter = Annotated[
@@ -111,12 +89,10 @@ def loyalty(
     since: SinceOption = None,
     until: UntilOption = None,
     status: Annotated[
-        list[StatusChoice] | None,
+        list[LoyaltyStatus] | None,
         typer.Option("--status", help="Only these statuses (repeatable).", show_default=False),
     ] = None,
-    sort: Annotated[SortChoice, typer.Option("--sort", help="Order of the rows.")] = (
-        SortChoice.STATUS
-    ),
+    sort: Annotated[SortKey, typer.Option("--sort", help="Order of the rows.")] = (SortKey.STATUS),
     reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
     fmt: FormatOption = Format.TABLE,
     db: DbOption = None,
@@ -127,7 +103,7 @@ def loyalty(
     people told)."""
     from svclog.render.loyalty import scoreboard
     from svclog.render.writers import write_many
-    from svclog.reports.loyalty import SortKey, sort_rows
+    from svclog.reports.loyalty import sort_rows
 
     filters = report_filter(ctx, client, category, since, until)
     with open_journal(ctx, db, journal) as opened:
@@ -135,7 +111,7 @@ def loyalty(
     if status:
         wanted = {choice.value for choice in status}
         rows = [row for row in rows if row.status.value in wanted]
-    rows = sort_rows(rows, SortKey(sort.value), reverse)
+    rows = sort_rows(rows, sort, reverse)
     term = stdout_terminal(ctx)
     count = write_many(scoreboard(), rows, fmt, sys.stdout, term)
     if count == 0:
@@ -150,7 +126,6 @@ def print_legend(term: object) -> None:
 
     from svclog.render.loyalty import LEGEND, STATUS_STYLES
     from svclog.render.writers import Terminal, console_for
-    from svclog.reports.loyalty import LoyaltyStatus
 
     assert isinstance(term, Terminal)
     line = Text()

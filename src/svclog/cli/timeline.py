@@ -6,7 +6,26 @@ import typer
 
 from svclog.cli import messages
 from svclog.cli.context import open_journal, settings, state
-from svclog.cli.options import AllowFutureOption, DbOption, JournalOption
+from svclog.cli.options import (
+    AllowFutureOption,
+    ApologyOption,
+    AskedMoreOption,
+    CurrencyOption,
+    DbOption,
+    DisputedOption,
+    FixedOption,
+    JournalOption,
+    ListenedOption,
+    PreventedOption,
+    QualityOption,
+    RecommendOption,
+    ReturnedOption,
+    ReviewOption,
+    SwitchedToOption,
+    ToldOption,
+    ValueOption,
+    WordOfMouthOption,
+)
 from svclog.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -71,46 +90,12 @@ def respond(
             show_default=False,
         ),
     ] = None,
-    quality: Annotated[
-        str | None,
-        typer.Option(
-            "--quality",
-            "-Q",
-            metavar="1-5",
-            help="1 hostile, 2 dismissive, 3 adequate, 4 good, 5 exemplary (number or name).",
-            show_default=False,
-        ),
-    ] = None,
-    apology: Annotated[
-        str | None,
-        typer.Option(
-            "--apology", metavar="KIND", help="none, perfunctory or sincere.", show_default=False
-        ),
-    ] = None,
-    listened: Annotated[
-        bool | None,
-        typer.Option("--listened/--not-listened", help="They listened.", show_default=False),
-    ] = None,
-    fixed: Annotated[
-        bool | None,
-        typer.Option("--fixed/--not-fixed", help="They fixed the problem.", show_default=False),
-    ] = None,
-    asked_more: Annotated[
-        bool | None,
-        typer.Option(
-            "--asked-more/--not-asked-more",
-            help='They asked "anything else I can do?".',
-            show_default=False,
-        ),
-    ] = None,
-    prevented: Annotated[
-        bool | None,
-        typer.Option(
-            "--prevented/--not-prevented",
-            help="They looked into the cause, to prevent a repeat.",
-            show_default=False,
-        ),
-    ] = None,
+    quality: QualityOption = None,
+    apology: ApologyOption = None,
+    listened: ListenedOption = None,
+    fixed: FixedOption = None,
+    asked_more: AskedMoreOption = None,
+    prevented: PreventedOption = None,
     when: WhenOption = None,
     note: NoteOption = None,
     allow_future: AllowFutureOption = False,
@@ -150,21 +135,8 @@ def remedy(
             "free_item, credit, waived_fee, upgrade or other.",
         ),
     ],
-    value: Annotated[
-        str | None,
-        typer.Option(
-            "--value", metavar="AMOUNT", help="How much, e.g. 25 or 12.50.", show_default=False
-        ),
-    ] = None,
-    currency: Annotated[
-        str | None,
-        typer.Option(
-            "--currency",
-            metavar="CODE",
-            help="ISO 4217 code, e.g. EUR (default: the configured currency).",
-            show_default=False,
-        ),
-    ] = None,
+    value: ValueOption = None,
+    currency: CurrencyOption = None,
     pending: Annotated[
         bool, typer.Option("--pending", help="Promised but not delivered yet.")
     ] = False,
@@ -246,54 +218,13 @@ def followup(
 def outcome(
     ctx: typer.Context,
     encounter_id: EncounterArgument,
-    returned: Annotated[
-        bool | None,
-        typer.Option(
-            "--returned/--not-returned", help="You went back (or not).", show_default=False
-        ),
-    ] = None,
-    recommend: Annotated[
-        int | None,
-        typer.Option(
-            "--recommend",
-            metavar="0-10",
-            help="How likely you are to recommend them, 0-10.",
-            show_default=False,
-        ),
-    ] = None,
-    told: Annotated[
-        int | None,
-        typer.Option("--told", metavar="N", help="How many people you told.", show_default=False),
-    ] = None,
-    word_of_mouth: Annotated[
-        str | None,
-        typer.Option(
-            "--word-of-mouth",
-            metavar="KIND",
-            help="positive, negative or none.",
-            show_default=False,
-        ),
-    ] = None,
-    review: Annotated[
-        str | None,
-        typer.Option(
-            "--review", metavar="TEXT", help="Where and how you reviewed them.", show_default=False
-        ),
-    ] = None,
-    switched_to: Annotated[
-        str | None,
-        typer.Option(
-            "--switched-to", metavar="NAME", help="The competitor you went to.", show_default=False
-        ),
-    ] = None,
-    disputed: Annotated[
-        bool | None,
-        typer.Option(
-            "--disputed/--accepted",
-            help="You did not accept the business's resolution (or you did).",
-            show_default=False,
-        ),
-    ] = None,
+    returned: ReturnedOption = None,
+    recommend: RecommendOption = None,
+    told: ToldOption = None,
+    word_of_mouth: WordOfMouthOption = None,
+    review: ReviewOption = None,
+    switched_to: SwitchedToOption = None,
+    disputed: DisputedOption = None,
     when: WhenOption = None,
     allow_future: AllowFutureOption = False,
     db: DbOption = None,

@@ -155,3 +155,32 @@ def parse_ref(text: str) -> tuple[RecordKind | None, int]:
     if not number.isdigit() or int(number) < 1:
         raise UsageError(f"{text!r} is not an encounter id or a record such as r3, m2, f5 or o1")
     return kind, int(number)
+
+
+class LoyaltyStatus(str, Enum):
+    """A business's loyalty status (product.md §4)."""
+
+    KEPT = "kept"
+    WON_BACK = "won_back"
+    AT_RISK = "at_risk"
+    LOST = "lost"
+    NEW = "new"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class SortKey(str, Enum):
+    """The columns the loyalty scoreboard can be sorted by (an allow-list)."""
+
+    STATUS = "status"
+    BUSINESS = "business"
+    ENCOUNTERS = "encounters"
+    FAILURES = "failures"
+    LAST_SEEN = "last_seen"
+    QUALITY = "response_quality"
+    RESPONSE_HOURS = "median_response_hours"
+    TIMELY = "timely_rate"
+    RECOVERY = "recovery_rate"
+    NPS = "nps"
+    TOLD = "told"

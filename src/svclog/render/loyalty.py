@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from svclog.core.vocabulary import LoyaltyStatus
 from svclog.core.when import iso, shown
 from svclog.render.view import Cell, Column, Record, Styled, View
-from svclog.reports.loyalty import LoyaltyRow, LoyaltyStatus
+from svclog.reports.loyalty import LoyaltyRow
 
 STATUS_STYLES = {
     LoyaltyStatus.KEPT: "bold green",

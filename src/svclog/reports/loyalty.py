@@ -17,23 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
 
 from svclog.core.loyalty import BusinessFacts, FailureFacts
 from svclog.core.settings import Settings
+from svclog.core.vocabulary import LoyaltyStatus as LoyaltyStatus
+from svclog.core.vocabulary import SortKey as SortKey
 from svclog.core.vocabulary import WordOfMouth
 from svclog.core.when import local
-
-
-class LoyaltyStatus(str, Enum):
-    KEPT = "kept"
-    WON_BACK = "won_back"
-    AT_RISK = "at_risk"
-    LOST = "lost"
-    NEW = "new"
-
-    def __str__(self) -> str:
-        return str(self.value)
 
 
 @dataclass(frozen=True)
@@ -197,22 +187,6 @@ STATUS_ORDER = (
     LoyaltyStatus.KEPT,
     LoyaltyStatus.NEW,
 )
-
-
-class SortKey(str, Enum):
-    """The columns the scoreboard can be sorted by (an allow-list)."""
-
-    STATUS = "status"
-    BUSINESS = "business"
-    ENCOUNTERS = "encounters"
-    FAILURES = "failures"
-    LAST_SEEN = "last_seen"
-    QUALITY = "response_quality"
-    RESPONSE_HOURS = "median_response_hours"
-    TIMELY = "timely_rate"
-    RECOVERY = "recovery_rate"
-    NPS = "nps"
-    TOLD = "told"
 
 
 def sort_rows(rows: list[LoyaltyRow], key: SortKey, reverse: bool = False) -> list[LoyaltyRow]:

@@ -32,9 +32,11 @@ class OutcomeFacts:
     """A business's latest outcome (by its date, else its encounter's)."""
 
     encounter_id: int
+    occurred_at: datetime  # of its encounter
     returned: bool | None
     recommend: int | None
     word_of_mouth: WordOfMouth | None
+    later_encounter: bool  # an encounter at the same business came after its encounter
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,9 @@ class BusinessFacts:
     failures: int
     open: int
     first_encounter_id: int
-    last_seen: datetime
+    first_seen: datetime
+    latest_encounter_id: int
+    last_seen: datetime  # in the offset the latest encounter was entered in
     latest_failure: FailureFacts | None
     latest_outcome: OutcomeFacts | None
     quality_sum: int

@@ -98,28 +98,17 @@ def _after_failure(failure: FailureFacts, won_back: int) -> tuple[LoyaltyStatus,
 def _without_failure(facts: BusinessFacts) -> tuple[LoyaltyStatus, str, int]:
     outcome = facts.latest_outcome
     if outcome is not None and outcome.returned is False:
-        return (
-            LoyaltyStatus.LOST,
-            f"did not go back after #{outcome.encounter_id}",
-            (outcome.encounter_id),
-        )
+        after = _on(outcome.encounter_id, outcome.occurred_at)
+        return LoyaltyStatus.LOST, f"did not go back after {after}", outcome.encounter_id
     if facts.encounters >= 2:
-        return (
-            LoyaltyStatus.KEPT,
-            f"{facts.encounters} encounters, none failed",
-            (facts.first_encounter_id),
-        )
+        latest = _on(facts.latest_encounter_id, facts.last_seen)
+        reason = f"{facts.encounters} encounters, none failed; the latest {latest}"
+        return LoyaltyStatus.KEPT, reason, facts.latest_encounter_id
     if outcome is not None and outcome.returned:
-        return (
-            LoyaltyStatus.KEPT,
-            f"went back after #{outcome.encounter_id}",
-            (outcome.encounter_id),
-        )
-    return (
-        LoyaltyStatus.NEW,
-        f"one encounter (#{facts.first_encounter_id}), nothing failed",
-        (facts.first_encounter_id),
-    )
+        after = _on(outcome.encounter_id, outcome.occurred_at)
+        return LoyaltyStatus.KEPT, f"went back after {after}", outcome.encounter_id
+    only = _on(facts.first_encounter_id, facts.first_seen)
+    return LoyaltyStatus.NEW, f"one encounter {only}, nothing failed", facts.first_encounter_id
 
 
 def _advocate(facts: BusinessFacts, status: LoyaltyStatus, threshold: int) -> bool:
@@ -128,11 +117,8 @@ def _advocate(facts: BusinessFacts, status: LoyaltyStatus, threshold: int) -> bo
         return False
     if outcome.word_of_mouth is WordOfMouth.POSITIVE:
         return True
-    return (
-        bool(outcome.returned)
-        and outcome.recommend is not None
-        and (outcome.recommend >= threshold)
-    )
+    went_back = bool(outcome.returned) or outcome.later_encounter
+    return went_back and outcome.recommend is not None and outcome.recommend >= threshold
 
 
 def _rate(part: int, whole: int) -> float | None:

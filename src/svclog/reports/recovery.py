@@ -137,10 +137,12 @@ def recovery(records: Iterable[FailureRecord], won_back: int, window: timedelta)
         for remedy in record.remedies or ("no remedy",):
             name = remedy.replace("_", " ")
             remedies.setdefault(name, Group("remedy", name)).add(outcome)
-    ordered = list(groups.values())
-    speed_at = next(i for i, g in enumerate(ordered) if g.factor == "speed")
     remedy_groups = sorted(remedies.values(), key=lambda g: (g.value == "no remedy", g.value))
-    return RecoveryReport(ordered[:speed_at] + remedy_groups + ordered[speed_at:])
+    factors = list(dict.fromkeys(factor for factor, _ in _order()))
+    factors.insert(factors.index("speed"), "remedy")
+    everything = [*groups.values(), *remedy_groups]
+    # A factor's groups stay together, values svclog has no name for after the named ones.
+    return RecoveryReport(sorted(everything, key=lambda group: factors.index(group.factor)))
 
 
 def lesson(report: RecoveryReport) -> str | None:

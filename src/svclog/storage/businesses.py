@@ -138,7 +138,10 @@ def summaries(conn: sqlite3.Connection) -> list[BusinessSummary]:
                count(encounter.id) AS encounters,
                coalesce(sum(encounter.failure), 0) AS failures,
                coalesce(sum(encounter.status = 'open'), 0) AS open_count,
-               max(encounter.occurred_at) AS last_seen
+               max(encounter.occurred_at) AS last_seen,
+               (SELECT latest.occurred_offset FROM encounter AS latest
+                WHERE latest.business_id = business.id
+                ORDER BY latest.occurred_at DESC, latest.id DESC LIMIT 1) AS last_offset
         FROM business LEFT JOIN encounter ON encounter.business_id = business.id
         GROUP BY business.id
         ORDER BY business.name_key
@@ -150,7 +153,7 @@ def summaries(conn: sqlite3.Connection) -> list[BusinessSummary]:
             encounters=row["encounters"],
             failures=row["failures"],
             open=row["open_count"],
-            last_seen=join(row["last_seen"], "+00:00"),
+            last_seen=join(row["last_seen"], row["last_offset"]),
         )
         for row in rows
     ]
@@ -160,12 +163,14 @@ def summary(conn: sqlite3.Connection, business: Business) -> BusinessSummary:
     row = conn.execute(
         """
         SELECT count(id), coalesce(sum(failure), 0), coalesce(sum(status = 'open'), 0),
-               max(occurred_at)
-        FROM encounter WHERE business_id = ?
+               max(occurred_at),
+               (SELECT occurred_offset FROM encounter WHERE business_id = :id
+                ORDER BY occurred_at DESC, id DESC LIMIT 1)
+        FROM encounter WHERE business_id = :id
         """,
-        (business.id,),
+        {"id": business.id},
     ).fetchone()
-    return BusinessSummary(business, row[0], row[1], row[2], join(row[3], "+00:00"))
+    return BusinessSummary(business, row[0], row[1], row[2], join(row[3], row[4]))
 
 
 def update(

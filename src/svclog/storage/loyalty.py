@@ -20,7 +20,7 @@ from svclog.core.loyalty import (
 )
 from svclog.core.vocabulary import WordOfMouth
 from svclog.storage.history import Value
-from svclog.storage.timestamps import from_utc_text, utc_text
+from svclog.storage.timestamps import from_utc_text, join, utc_text
 
 
 def _encounters(filters: ReportFilter) -> tuple[str, dict[str, Value]]:
@@ -46,7 +46,8 @@ def _encounters(filters: ReportFilter) -> tuple[str, dict[str, Value]]:
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     sql = f"""
         enc AS (
-            SELECT e.id, e.business_id, e.occurred_at, e.failure, e.status, e.disputed,
+            SELECT e.id, e.business_id, e.occurred_at, e.occurred_offset, e.failure, e.status,
+                   e.disputed,
                    e.complained, e.timely,
                    coalesce(e.complained_at, e.occurred_at) AS started,
                    row_number() OVER (
@@ -104,7 +105,7 @@ def business_facts(
                count(*) AS encounters,
                sum(ef.failure) AS failures,
                sum(ef.status = 'open') AS open_count,
-               min(ef.id) AS first_id,
+               min(ef.occurred_at) AS first_seen,
                max(ef.occurred_at) AS last_seen,
                coalesce(sum(ef.timely_now = 1), 0) AS timely,
                count(ef.timely_now) AS timely_known,
@@ -148,6 +149,26 @@ def business_facts(
             WHERE ranked.failure_rank = 1
         """)
     }
+    ends = {
+        row["business_id"]: row
+        for row in query("""
+            , ordered AS (
+                SELECT enc.business_id, enc.id, enc.occurred_at, enc.occurred_offset,
+                       enc.rank_desc,
+                       row_number() OVER (
+                           PARTITION BY enc.business_id ORDER BY enc.occurred_at, enc.id
+                       ) AS rank_asc
+                FROM enc
+            )
+            SELECT business_id,
+                   max(CASE WHEN rank_asc = 1 THEN id END) AS first_id,
+                   max(CASE WHEN rank_desc = 1 THEN id END) AS latest_id,
+                   max(CASE WHEN rank_desc = 1 THEN occurred_at END) AS latest_at,
+                   max(CASE WHEN rank_desc = 1 THEN occurred_offset END) AS latest_offset
+            FROM ordered WHERE rank_asc = 1 OR rank_desc = 1
+            GROUP BY business_id
+        """)
+    }
     latest_outcome = {
         row["business_id"]: row
         for row in query("""
@@ -163,6 +184,7 @@ def business_facts(
     for row in totals:
         business_id = row["business_id"]
         quality_sum, quality_count = quality.get(business_id, (0, 0))
+        end = ends[business_id]
         business_waits = waits.get(business_id)
         yield BusinessFacts(
             business_id=business_id,
@@ -171,8 +193,10 @@ def business_facts(
             encounters=row["encounters"],
             failures=row["failures"],
             open=row["open_count"],
-            first_encounter_id=row["first_id"],
-            last_seen=from_utc_text(row["last_seen"]),
+            first_encounter_id=end["first_id"],
+            first_seen=from_utc_text(row["first_seen"]),
+            latest_encounter_id=end["latest_id"],
+            last_seen=_moment(end["latest_at"], end["latest_offset"]),
             latest_failure=_failure(latest_failure.get(business_id)),
             latest_outcome=_outcome(latest_outcome.get(business_id)),
             quality_sum=quality_sum,
@@ -189,6 +213,12 @@ def business_facts(
             respondents=row["respondents"],
             told=row["told"],
         )
+
+
+def _moment(utc: str, offset: str) -> datetime:
+    moment = join(utc, offset)
+    assert moment is not None
+    return moment
 
 
 def _bool(value: int | None) -> bool | None:
@@ -216,6 +246,8 @@ def _outcome(row: sqlite3.Row | None) -> OutcomeFacts | None:
         return None
     return OutcomeFacts(
         encounter_id=row["id"],
+        occurred_at=_moment(row["occurred_at"], row["occurred_offset"]),
+        later_encounter=row["rank_desc"] > 1,
         returned=_bool(row["returned"]),
         recommend=row["recommend"],
         word_of_mouth=WordOfMouth(row["word_of_mouth"]) if row["word_of_mouth"] else None,

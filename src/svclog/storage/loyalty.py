@@ -95,9 +95,27 @@ def business_facts(
     """The facts of every business with encounters matching `filters`, by name."""
     cte, named = _encounters(filters)
     named.update(window=int(window.total_seconds()), now=utc_text(now))
+    # The filtered, ranked encounters are computed once into a temporary table (private to
+    # this connection, gone when it closes); every fact family below reads that.
+    conn.execute("DROP TABLE IF EXISTS temp.report_encounters")
+    conn.execute(f"CREATE TEMP TABLE report_encounters AS WITH {cte} SELECT * FROM ef", named)
+    conn.execute("CREATE INDEX temp.report_encounters_id ON report_encounters(id)")
+    conn.execute(
+        "CREATE INDEX temp.report_encounters_rank ON report_encounters(business_id, rank_desc)"
+    )
+    try:
+        yield from _facts(conn, named)
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp.report_encounters")
 
+
+def _facts(conn: sqlite3.Connection, named: dict[str, Value]) -> Iterator[BusinessFacts]:
     def query(sql: str) -> list[sqlite3.Row]:
-        return conn.execute(f"WITH {cte} {sql}", named).fetchall()
+        prefix = (
+            "WITH enc AS (SELECT * FROM temp.report_encounters),"
+            " ef AS (SELECT * FROM temp.report_encounters)"
+        )
+        return conn.execute(f"{prefix} {sql}", named).fetchall()
 
     totals = query(f"""
         , judged AS (SELECT ef.*, {_timely_sql()} AS timely_now FROM ef)

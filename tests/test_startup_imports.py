@@ -51,3 +51,17 @@ def test_quick_add_to_an_existing_journal_imports_nothing_heavy(db: Path) -> Non
     assert code in (0, None)
     assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
     assert "platformdirs" not in modules  # --db/SVCLOG_DB given: no data directory lookup
+
+
+def test_the_outline_for_the_root_help_matches_the_full_command_line() -> None:
+    """`svclog --help` is built from an outline (names and help, no options): it must read
+    exactly as the full command line's help does."""
+    from typer.testing import CliRunner
+
+    from svclog.cli.app import build
+
+    full = CliRunner().invoke(build(None), ["--help"], prog_name="svclog")
+    outline = CliRunner().invoke(build(None, outline=True), ["--help"], prog_name="svclog")
+    assert full.exit_code == outline.exit_code == 0
+    assert outline.stdout == full.stdout
+    assert "report" in outline.stdout

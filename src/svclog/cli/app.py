@@ -5,6 +5,7 @@ Command modules are imported only when needed: `svclog add …` builds the root 
 """
 
 import importlib
+import inspect
 from collections.abc import Sequence
 from typing import Annotated
 
@@ -90,9 +91,11 @@ def root(
     ctx.obj = State(JournalChoice(db, journal_name), no_color, clock_from_environment(), no_config)
 
 
-def build(only: str | None = None) -> typer.Typer:
+def build(only: str | None = None, *, outline: bool = False) -> typer.Typer:
     """The command line; with `only`, just that top-level command under the root (with
-    `only=""`, none: enough for `svclog --version`)."""
+    `only=""`, none: enough for `svclog --version`). With `outline`, every command is there by
+    name and help text only, without its options: enough for `svclog --help`, and spares
+    building a hundred-odd options that the root's help does not show."""
     app = typer.Typer(
         cls=SvclogGroup,
         help=HELP,
@@ -106,8 +109,32 @@ def build(only: str | None = None) -> typer.Typer:
     names = [] if only == "" else [only] if only in COMMANDS else list(COMMANDS)
     for name in names:
         module = importlib.import_module(f"svclog.cli.{COMMANDS[name]}")
-        module.register(app, name)
+        if outline:
+            _outline(app, module, name)
+        else:
+            module.register(app, name)
     return app
+
+
+def _outline(app: typer.Typer, module: object, name: str) -> None:
+    """Register `name` with its help text but no options (see `build`)."""
+    full = typer.Typer()
+    module.register(full, name)  # type: ignore[attr-defined]
+    for command in full.registered_commands:
+        help_text = command.help or inspect.getdoc(command.callback) or ""
+        app.command(name, help=help_text)(_placeholder)
+    for group in full.registered_groups:
+        assert group.typer_instance is not None
+        app.add_typer(typer.Typer(), name=name, help=group.typer_instance.info.help)
+
+
+def _placeholder() -> None:
+    """Stands in for a command in the root's help; never invoked."""
+
+
+def wants_root_help(args: Sequence[str]) -> bool:
+    """`svclog`, `svclog --help` or `svclog -h` (with root options only)."""
+    return requested_command(args) is None and (not args or "--help" in args or "-h" in args)
 
 
 def requested_command(args: Sequence[str]) -> str | None:

@@ -13,6 +13,7 @@ def run() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-    from svclog.cli.app import build, requested_command
+    from svclog.cli.app import build, requested_command, wants_root_help
 
-    build(requested_command(sys.argv[1:]))(prog_name="svclog")
+    args = sys.argv[1:]
+    build(requested_command(args), outline=wants_root_help(args))(prog_name="svclog")

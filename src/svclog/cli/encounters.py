@@ -250,7 +250,7 @@ def _report_added(stored: "Stored", quiet: bool) -> None:
 # ----------------------------------------------------------------------------- list
 
 
-def _filters(
+def read_filters(
     ctx: typer.Context,
     opened: "Journal",
     *,
@@ -338,7 +338,7 @@ def list_encounters(
     from svclog.storage import encounters
 
     with open_journal(ctx, db, journal) as opened:
-        filters = _filters(
+        filters = read_filters(
             ctx,
             opened,
             business=business,
@@ -417,7 +417,7 @@ def search(
 
     query = " ".join(words)
     with open_journal(ctx, db, journal) as opened:
-        filters = _filters(
+        filters = read_filters(
             ctx,
             opened,
             business=business,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta, timezone
 
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MILLISECOND = timedelta(milliseconds=1)
 
@@ -23,10 +23,10 @@ def new_ulid(moment: datetime) -> str:
     value = (millis << 80) | int.from_bytes(os.urandom(10), "big")
     chars = []
     for _ in range(26):
-        chars.append(_CROCKFORD[value & 31])
+        chars.append(CROCKFORD[value & 31])
         value >>= 5
     return "".join(reversed(chars))
 
 
 def is_ulid(text: str) -> bool:
-    return len(text) == 26 and text[0] in "01234567" and all(c in _CROCKFORD for c in text)
+    return len(text) == 26 and text[0] in "01234567" and all(c in CROCKFORD for c in text)

@@ -34,18 +34,30 @@ def needs_response(encounter: Encounter) -> bool:
     return encounter.failure or encounter.complained
 
 
+def derived_timely(
+    needs_answer: bool,
+    started: datetime,
+    first_response: datetime | None,
+    window: timedelta,
+    now: datetime,
+) -> bool | None:
+    """The rule, on its own: what `timely` is when nobody has set it."""
+    if not needs_answer:
+        return None
+    if first_response is not None:
+        return first_response - started <= window
+    if now - started > window:
+        return False
+    return None
+
+
 def timeliness(encounter: Encounter, window: timedelta, now: datetime) -> Timeliness:
     started = encounter.complained_at or encounter.occurred_at
     first = min((r.at for r in encounter.responses), default=None)
     if encounter.timely is not None:
         return Timeliness(started, first, encounter.timely, derived=False)
-    if not needs_response(encounter):
-        return Timeliness(started, first, None, derived=True)
-    if first is not None:
-        return Timeliness(started, first, first - started <= window, derived=True)
-    if now - started > window:
-        return Timeliness(started, None, False, derived=True)
-    return Timeliness(started, None, None, derived=True)
+    derived = derived_timely(needs_response(encounter), started, first, window, now)
+    return Timeliness(started, first, derived, derived=True)
 
 
 def describe_hours(hours: float) -> str:

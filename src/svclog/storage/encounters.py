@@ -133,6 +133,16 @@ def select(conn: sqlite3.Connection, filters: EncounterFilter) -> Iterator[Encou
         yield from _hydrate(conn, rows)
 
 
+def count_matching(conn: sqlite3.Connection, filters: EncounterFilter) -> int:
+    where, params = _where(filters)
+    sql = (
+        "SELECT count(*) FROM encounter JOIN business ON business.id = encounter.business_id"
+        + where
+    )
+    total = int(conn.execute(sql, params).fetchone()[0])
+    return min(total, filters.limit) if filters.limit is not None else total
+
+
 _WORD = re.compile(r"\w", re.UNICODE)
 
 
@@ -249,7 +259,7 @@ _BOOLEANS = {"failure", "complained", "timely", "disputed"}
 _PLAIN = {"channel", "summary", "note", "severity", "issue", "client"}
 
 
-def _column_values(fields: Mapping[str, object]) -> dict[str, Value]:
+def column_values(fields: Mapping[str, object]) -> dict[str, Value]:
     values: dict[str, Value] = {}
     for name, value in fields.items():
         if name in _MOMENTS:
@@ -272,7 +282,7 @@ def update(
 ) -> tuple[bool, tuple[NameWarning, ...]]:
     """Apply `changes`: whether anything changed, and warnings about a new business's name."""
     before = get(log.conn, encounter_id)
-    values = _column_values(changes.fields)
+    values = column_values(changes.fields)
     warnings: tuple[NameWarning, ...] = ()
     if changes.business is not None:
         business, _, warnings = businesses.ensure(log, changes.business, changes.category, now)

@@ -168,7 +168,7 @@ def children(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Children
     return found
 
 
-def _columns(kind: RecordKind, fields: Mapping[str, object]) -> dict[str, Value]:
+def columns(kind: RecordKind, fields: Mapping[str, object]) -> dict[str, Value]:
     values: dict[str, Value] = {}
     for name, value in fields.items():
         if name not in _FIELDS[kind]:
@@ -211,7 +211,7 @@ def add(
     values: dict[str, Value] = {
         "uid": new_ulid(now),
         "encounter_id": encounter_id,
-        **_columns(kind, fields),
+        **columns(kind, fields),
         "created_at": stamp,
         "updated_at": stamp,
     }
@@ -228,7 +228,7 @@ def update(
     now: datetime,
 ) -> bool:
     encounter_id = owner(log.conn, kind, record_id)
-    changed = log.update(TABLES[kind], record_id, _columns(kind, fields))
+    changed = log.update(TABLES[kind], record_id, columns(kind, fields))
     if changed:
         log.update(TABLES[kind], record_id, {"updated_at": utc_text(now)})
         touch(log, encounter_id, now)

@@ -247,7 +247,20 @@ def _records(
             else:
                 yield where, csvmap.foreign_record(row, mapping, now, localize), reverse
         except InvalidValueError as error:
-            raise BadDataError(f"{_name(source)} {where}: {error.message}") from None
+            raise _rejected(source, where, error, {} if ours else reverse) from None
+
+
+def _rejected(
+    source: str, where: str, error: InvalidValueError, columns: dict[str, str]
+) -> BadDataError:
+    """The error for a record that cannot be imported: the row, the column it came from (for
+    CSV from elsewhere), and what is wrong with the value."""
+    field = error.message.split(" ", 1)[0].split(".", 1)[0].split("[", 1)[0]
+    column = columns.get(field)
+    where_column = f", column {column!r}" if column else ""
+    return BadDataError(
+        f"{_name(source)} {where}{where_column}: {error.message}; nothing was imported"
+    )
 
 
 def _parsed(
@@ -259,12 +272,7 @@ def _parsed(
         try:
             yield parse_encounter(record)
         except InvalidValueError as error:
-            field = error.message.split(" ", 1)[0].split(".", 1)[0].split("[", 1)[0]
-            column = columns.get(field) or columns.get(field.split("_at")[0])
-            where_column = f", column {column!r}" if column else ""
-            raise BadDataError(
-                f"{_name(source)} {where}{where_column}: {error.message}; nothing was imported"
-            ) from None
+            raise _rejected(source, where, error, columns) from None
 
 
 def import_(

@@ -182,12 +182,46 @@ def _read_bytes(path: Path) -> bytes:
         raise BadDataError(f"cannot read {path}: {error.strerror}") from None
 
 
+def _ndjson(source: str) -> Iterator[tuple[str, Any, dict[str, str]]]:
+    """NDJSON read a line at a time, so a large file never sits in memory whole."""
+    import json
+
+    def lines() -> Iterator[bytes]:
+        if source == "-":
+            yield from sys.stdin.buffer
+            return
+        try:
+            with Path(source).open("rb") as handle:
+                yield from handle
+        except FileNotFoundError:
+            raise BadDataError(f"no file {source}") from None
+        except IsADirectoryError:
+            raise BadDataError(f"{source} is a directory") from None
+
+    for number, raw in enumerate(lines(), start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            raise BadDataError(
+                f"{_name(source)} line {number} is not valid UTF-8 (byte {error.start + 1})"
+            ) from None
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise BadDataError(
+                f"{_name(source)} line {number} is not valid JSON: {error.msg}"
+            ) from None
+        yield f"line {number}", item, {}
+
+
 def _name(source: str) -> str:
     return "standard input" if source == "-" else source
 
 
 def _records(
-    text: str, fmt: ImportFormat, source: str, *, mapping: Any, safe: bool, now: Any
+    source: str, fmt: ImportFormat, *, mapping: Any, safe: bool, now: Any
 ) -> Iterator[tuple[str, Any, dict[str, str]]]:
     """(where, record, columns) for each record of the input: `where` names the row for
     messages, `columns` maps record fields to the columns they came from."""
@@ -199,6 +233,10 @@ def _records(
     from svclog.core.when import localize
     from svclog.render.exchange import is_svclog_csv
 
+    if fmt is ImportFormat.NDJSON:
+        yield from _ndjson(source)
+        return
+    text = _read_text(source)
     if fmt is ImportFormat.JSON:
         try:
             data = json.loads(text)
@@ -208,18 +246,6 @@ def _records(
             raise BadDataError(f"{_name(source)} must hold a JSON array of encounters")
         for index, item in enumerate(data, start=1):
             yield f"record {index}", item, {}
-        return
-    if fmt is ImportFormat.NDJSON:
-        for number, line in enumerate(io.StringIO(text), start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise BadDataError(
-                    f"{_name(source)} line {number} is not valid JSON: {error.msg}"
-                ) from None
-            yield f"line {number}", item, {}
         return
     delimiter = "\t" if fmt is ImportFormat.TSV else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -355,8 +381,7 @@ def import_(
     if chosen in (ImportFormat.JSON, ImportFormat.NDJSON) and (column_map or constants or key):
         raise UsageError("--map, --set and --key apply to CSV/TSV from elsewhere")
     now = state(ctx).clock.now()
-    text = _read_text(source)
-    records = _records(text, chosen, source, mapping=mapping, safe=safe, now=now)
+    records = _records(source, chosen, mapping=mapping, safe=safe, now=now)
     if dry_run:
         _dry_run(ctx, records, source, db, journal)
         return

@@ -254,6 +254,7 @@ def _records(
     if not ours:
         csvmap.check_columns(mapping, header)
     reverse = {name: column for column, name in mapping.columns.items()}
+    reverse.update({name: f"--set {name}" for name in mapping.constants})
     rows = iter(reader)
     number = 0
     while True:
@@ -266,6 +267,8 @@ def _records(
             raise BadDataError(f"{_name(source)} row {number}: {error}") from None
         if None in row:
             raise BadDataError(f"{_name(source)} row {number} has more cells than the header")
+        if None in row.values():
+            raise BadDataError(f"{_name(source)} row {number} has fewer cells than the header")
         where = f"row {number}"
         try:
             if ours:
@@ -296,7 +299,10 @@ def _parsed(
 
     for where, record, columns in records:
         try:
-            yield parse_encounter(record)
+            incoming = parse_encounter(record)
+            if columns:  # a row of another tool's CSV gives only the fields it maps
+                incoming.given = frozenset(columns)
+            yield incoming
         except InvalidValueError as error:
             raise _rejected(source, where, error, columns) from None
 
@@ -385,15 +391,26 @@ def import_(
     if dry_run:
         _dry_run(ctx, records, source, db, journal)
         return
+    from svclog.cli.context import journal_path
     from svclog.storage.exchange import Importer, Result
     from svclog.storage.journal import command
 
     tally = dict.fromkeys(Result, 0)
-    with open_journal(ctx, db, journal, create=True) as opened, command(opened, "import") as log:
-        importer = Importer(log, now, settings(ctx).timely_window)
-        for incoming in _progress(_parsed(records, source), None, "Importing"):
-            tally[importer.bring_in(incoming)] += 1
-        log.describe(f"import {_name(source)} ({_summary(tally)})")
+    path = journal_path(ctx, db, journal)
+    new_journal = not path.exists()
+    try:
+        opened = open_journal(ctx, db, journal, create=True)
+        with opened, command(opened, "import") as log:
+            importer = Importer(log, now, settings(ctx).timely_window)
+            for incoming in _progress(_parsed(records, source), None, "Importing"):
+                tally[importer.bring_in(incoming)] += 1
+            importer.finish()
+            log.describe(f"import {_name(source)} ({_summary(tally)})")
+    except BaseException:
+        if new_journal:  # a refused import into a new journal leaves no journal behind
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
     messages.info(f"Imported {_name(source)}: {_summary(tally)}.")
 
 
@@ -475,6 +492,7 @@ def merge(
             stream = encounters.select(source, EncounterFilter(oldest_first=True))
             for encounter in _progress(stream, None, "Merging"):
                 tally[importer.bring_in(from_encounter(encounter))] += 1
+            importer.finish()
             log.describe(f"merge {other_path} ({_summary(tally)})")
     messages.info(
         f"Merged {other_path}: {_summary(tally)} encounters; {added_businesses} new businesses."

@@ -82,8 +82,14 @@ def check_columns(mapping: ColumnMap, header: Sequence[str]) -> None:
 
 
 def _date(
-    value: str, date_format: str | None, name: str, local: Callable[[datetime], datetime]
+    value: str,
+    date_format: str | None,
+    name: str,
+    local: Callable[[datetime], datetime],
+    now: datetime,
 ) -> str:
+    """A date cell as ISO-8601 with an offset: read with `--date-format`, else as svclog reads
+    dates typed on the command line (ISO-8601, or natural: a date alone is that local day)."""
     if date_format:
         try:
             moment = datetime.strptime(value.strip(), date_format)
@@ -92,7 +98,12 @@ def _date(
                 f"{name} {value!r} does not match --date-format {date_format!r}"
             ) from None
         return local(moment).isoformat()
-    return value.strip()
+    from svclog.core.when import parse_when
+
+    try:
+        return parse_when(value, now, allow_future=True).isoformat()
+    except InvalidValueError as error:
+        raise InvalidValueError(f"{name}: {error.message}") from None
 
 
 def stable_uid(key: str, moment: str) -> str:
@@ -120,7 +131,7 @@ def foreign_record(
             values[name] = cell
     for name in _DATES:
         if values.get(name):
-            values[name] = _date(values[name], mapping.date_format, name, local)
+            values[name] = _date(values[name], mapping.date_format, name, local, now)
     tags = values.pop("tags", "")
     business = {"name": values.pop("business", ""), "category": values.pop("category", None)}
     moment = values.get("occurred_at") or now.isoformat()

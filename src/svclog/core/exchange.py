@@ -78,6 +78,9 @@ class IncomingEncounter:
     #: False: `timely` is what an export showed (explicit or derived), so it is kept only where
     #: it differs from what this journal derives. True: it is the stored, explicit value.
     timely_is_explicit: bool = False
+    #: For a row of another tool's CSV, the fields it gives: importing it again (same --key)
+    #: updates just those, keeping what svclog recorded since. None: a whole svclog record.
+    given: frozenset[str] | None = None
     responses: list[IncomingRecord] = field(default_factory=list)
     remedies: list[IncomingRecord] = field(default_factory=list)
     followups: list[IncomingRecord] = field(default_factory=list)

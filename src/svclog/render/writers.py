@@ -4,6 +4,7 @@ plain text written straight to the stream, never through a Rich console."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,28 @@ def json_text(record: Record, *, indent: int | None = None, terminal: bool = Fal
     `\\uXXXX` escapes, so what is shown is both harmless and still valid JSON."""
     text = json.dumps(record, ensure_ascii=False, indent=indent)
     return json_escape_unsafe(text) if terminal else text
+
+
+def csv_writer(out: IO[str]) -> Any:
+    """RFC 4180 CSV with `\\n` line ends; every cell holding a quote, comma, CR or LF is quoted
+    (Python's default dialect leaves a lone CR unquoted when the line end is `\\n`)."""
+
+    class Dialect(csv.excel):
+        lineterminator = "\r\n"
+
+    class Writer:
+        def __init__(self) -> None:
+            self._buffer = io.StringIO()
+            self._csv = csv.writer(self._buffer, dialect=Dialect)
+
+        def writerow(self, row: Sequence[Any]) -> None:
+            self._csv.writerow(row)
+            line = self._buffer.getvalue()
+            self._buffer.seek(0)
+            self._buffer.truncate()
+            out.write(line[:-2] + "\n")
+
+    return Writer()
 
 
 def csv_value(value: Any) -> str:
@@ -85,7 +108,7 @@ def write_many(view: View[T], items: Iterable[T], fmt: Format, out: IO[str], ter
             out.write(json_text(view.record(item), terminal=term.is_terminal) + "\n")
             count += 1
     elif fmt is Format.CSV:
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out)
         writer.writerow(view.flat_header)
         for item in items:
             row = [_guard(csv_value(v), term) for v in view.flat(item)]
@@ -109,7 +132,7 @@ def write_one(detail: Detail[T], item: T, fmt: Format, out: IO[str], term: Termi
     elif fmt is Format.NDJSON:
         out.write(json_text(detail.record(item), terminal=term.is_terminal) + "\n")
     elif fmt is Format.CSV:
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out)
         writer.writerow(detail.flat_header)
         writer.writerow([_guard(csv_value(v), term) for v in detail.flat(item)])
     elif fmt is Format.MD:

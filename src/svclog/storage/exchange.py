@@ -42,6 +42,7 @@ class Importer:
         self.now = now
         self.window = window
         self._businesses: dict[str, int] = {}
+        self._deferred: list[IncomingEncounter] = []
 
     def _business(self, name: str, category: str | None) -> int:
         key = text.name_key(name)
@@ -80,6 +81,8 @@ class Importer:
         row = self.log.conn.execute(
             "SELECT id, updated_at FROM encounter WHERE uid = ?", (incoming.uid,)
         ).fetchone()
+        if row is not None and incoming.given is not None:
+            return self._refresh(int(row["id"]), incoming, incoming.given)
         if row is not None and utc_text(incoming.updated_at) <= row["updated_at"]:
             return Result.SKIPPED
         fields = dict(incoming.fields)
@@ -90,9 +93,13 @@ class Importer:
         values["updated_at"] = utc_text(incoming.updated_at)
         if row is None:
             values["uid"] = incoming.uid
-            free = self._free("encounter", incoming.id)
-            if free is not None:
-                values["id"] = free
+            if incoming.id is not None and self._free("encounter", incoming.id) is None:
+                # Its id is taken here: it gets a new one at the end, so that it cannot take
+                # the id of a record further on in the input.
+                self._deferred.append(incoming)
+                return Result.ADDED
+            if incoming.id is not None:
+                values["id"] = incoming.id
             encounter_id = self.log.insert("encounter", values)
         else:
             encounter_id = int(row["id"])
@@ -104,6 +111,30 @@ class Importer:
         outcome = [incoming.outcome] if incoming.outcome else []
         self._records(encounter_id, RecordKind.OUTCOME, outcome)
         return Result.ADDED if row is None else Result.UPDATED
+
+    def _refresh(
+        self, encounter_id: int, incoming: IncomingEncounter, given: frozenset[str]
+    ) -> Result:
+        """A foreign row imported before: take the fields it gives, keep everything else."""
+        fields = {name: value for name, value in incoming.fields.items() if name in given}
+        values = column_values(fields)
+        if "business" in given:
+            values["business_id"] = self._business(incoming.business, incoming.category)
+        before = self.log.changes
+        self.log.update("encounter", encounter_id, values)
+        if "tags" in given:
+            self._tags(encounter_id, incoming.tags)
+        if self.log.changes == before:
+            return Result.SKIPPED
+        self.log.update("encounter", encounter_id, {"updated_at": utc_text(self.now)})
+        return Result.UPDATED
+
+    def finish(self) -> None:
+        """Add the encounters whose ids were taken, with new ids after all the others."""
+        deferred, self._deferred = self._deferred, []
+        for incoming in deferred:
+            incoming.id = None
+            self.bring_in(incoming)
 
     def _tags(self, encounter_id: int, tags: Sequence[str]) -> None:
         conn = self.log.conn
@@ -177,8 +208,9 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 def merge_businesses(log: ChangeLog, other: sqlite3.Connection, now: datetime) -> int:
     """Bring in the other journal's businesses: matched by name (or alias), created when
-    missing (keeping their uid), and taking the other's category, location and notes when its
-    record is newer. Returns how many were added."""
+    missing (keeping their uid). For category, location and notes, the newer record's value
+    wins where it has one, and a value only one side knows is kept, so merging both ways
+    converges. Returns how many were added."""
     added = 0
     for row in other.execute("SELECT * FROM business ORDER BY id"):
         mine = businesses.find(log.conn, row["name"])
@@ -198,17 +230,17 @@ def merge_businesses(log: ChangeLog, other: sqlite3.Connection, now: datetime) -
                 },
             )
             added += 1
-        elif row["updated_at"] > utc_text(mine.updated_at):
-            log.update(
-                "business",
-                mine.id,
-                {
-                    "category": row["category"],
-                    "location": row["location"],
-                    "notes": row["notes"],
-                    "updated_at": row["updated_at"],
-                },
-            )
+            continue
+        theirs_newer = row["updated_at"] > utc_text(mine.updated_at)
+        values: dict[str, Value] = {}
+        for name in ("category", "location", "notes"):
+            ours, theirs = getattr(mine, name), row[name]
+            if theirs is not None and (theirs_newer or ours is None):
+                values[name] = theirs
+        if theirs_newer:
+            values["updated_at"] = row["updated_at"]
+        if values:
+            log.update("business", mine.id, values)
     for row in other.execute(
         "SELECT business_alias.alias, business.name FROM business_alias"
         " JOIN business ON business.id = business_alias.business_id"

@@ -141,12 +141,15 @@ def export(
             failures=failures,
             status=None,
             limit=limit,
-            oldest_first=True,
+            oldest_first=limit is None,
         )
         view = export_view(timing(ctx), safe)
         with opened.reading() as conn:
             total = encounters.count_matching(conn, filters) if sys.stderr.isatty() else None
-            items = _progress(encounters.select(conn, filters), total, "Exporting")
+            selected: Iterable[Any] = encounters.select(conn, filters)
+            if limit is not None:  # the newest `limit`, still written oldest first
+                selected = reversed(list(selected))
+            items = _progress(selected, total, "Exporting")
             if target is None:
                 terminal = Terminal(is_terminal=sys.stdout.isatty())
                 count = write_many(view, items, Format(fmt.value), sys.stdout, terminal)
@@ -248,6 +251,7 @@ def _records(
             yield f"record {index}", item, {}
         return
     delimiter = "\t" if fmt is ImportFormat.TSV else ","
+    csv.field_size_limit(2**31 - 1)  # notes may be long; the default caps a cell at 128 KiB
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header = reader.fieldnames or []
     ours = is_svclog_csv(header)

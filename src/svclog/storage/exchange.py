@@ -231,11 +231,16 @@ def merge_businesses(log: ChangeLog, other: sqlite3.Connection, now: datetime) -
             )
             added += 1
             continue
-        theirs_newer = row["updated_at"] > utc_text(mine.updated_at)
+        mine_stamp = utc_text(mine.updated_at)
+        theirs_newer = row["updated_at"] > mine_stamp
+        same_time = row["updated_at"] == mine_stamp
         values: dict[str, Value] = {}
         for name in ("category", "location", "notes"):
             ours, theirs = getattr(mine, name), row[name]
-            if theirs is not None and (theirs_newer or ours is None):
+            if theirs is None or theirs == ours:
+                continue
+            # Newer wins; at the same moment the greater value does, so both ways agree.
+            if theirs_newer or ours is None or (same_time and theirs > ours):
                 values[name] = theirs
         if theirs_newer:
             values["updated_at"] = row["updated_at"]

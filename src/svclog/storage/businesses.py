@@ -105,14 +105,17 @@ def _check_free(conn: sqlite3.Connection, name: str, allow_id: int | None = None
 
 
 def ensure(
-    log: ChangeLog, name: str, category: str | None, now: datetime
+    log: ChangeLog, name: str, category: str | None, now: datetime, *, warn: bool = True
 ) -> tuple[Business, bool, tuple[NameWarning, ...]]:
-    """The business called `name`, created if new; warns when a new name resembles another."""
+    """The business called `name`, created if new; warns when a new name resembles another
+    (unless `warn` is False: an import reports no per-name warnings, and the comparison with
+    every known name would make a large import quadratic)."""
     name = text.required_name(name, "business name")
     existing = find(log.conn, name)
     if existing is not None:
         return existing, False, ()
-    warnings = tuple(NameWarning(name, other) for other in similar_names(log.conn, name))
+    similar = similar_names(log.conn, name) if warn else []
+    warnings = tuple(NameWarning(name, other) for other in similar)
     stamp = utc_text(now)
     business_id = log.insert(
         "business",

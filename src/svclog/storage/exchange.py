@@ -48,7 +48,7 @@ class Importer:
         key = text.name_key(name)
         found = self._businesses.get(key)
         if found is None:
-            business, _, _ = businesses.ensure(self.log, name, category, self.now)
+            business, _, _ = businesses.ensure(self.log, name, category, self.now, warn=False)
             found = self._businesses[key] = business.id
         return found
 

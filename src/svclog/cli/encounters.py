@@ -11,11 +11,14 @@ from svclog.cli.context import open_journal, state, stdin_is_terminal, stdout_te
 from svclog.cli.fields import RawFields, clean, draft_from
 from svclog.cli.options import (
     AllowFutureOption,
+    BusinessFilter,
     ChannelOption,
+    ClientFilter,
     ClientOption,
     ComplainedAtOption,
     DbOption,
     DimensionOption,
+    FailuresFilter,
     FormatOption,
     IssueOption,
     JournalOption,
@@ -23,6 +26,7 @@ from svclog.cli.options import (
     NoteOption,
     SeverityOption,
     SinceOption,
+    TagFilter,
     TagOption,
     UntilOption,
 )
@@ -45,6 +49,12 @@ class StatusChoice(str, Enum):
 class SortChoice(str, Enum):
     NEWEST = "newest"
     OLDEST = "oldest"
+
+
+StatusFilter = Annotated[
+    StatusChoice | None,
+    typer.Option("--status", help="Only this status.", show_default=False),
+]
 
 
 def register(app: typer.Typer, name: str) -> None:
@@ -289,33 +299,6 @@ def read_filters(
         limit=limit,
         oldest_first=oldest_first,
     )
-
-
-BusinessFilter = Annotated[
-    str | None,
-    typer.Option(
-        "--business",
-        "-b",
-        metavar="NAME",
-        help="Only this business (name or alias).",
-        show_default=False,
-    ),
-]
-ClientFilter = Annotated[
-    str | None,
-    typer.Option(
-        "--client", metavar="CLIENT", help="Only this client's cases.", show_default=False
-    ),
-]
-TagFilter = Annotated[
-    str | None,
-    typer.Option("--tag", "-t", metavar="TAG", help="Only with this tag.", show_default=False),
-]
-FailuresFilter = Annotated[bool, typer.Option("--failures", help="Only failures.")]
-StatusFilter = Annotated[
-    StatusChoice | None,
-    typer.Option("--status", help="Only this status.", show_default=False),
-]
 
 
 def list_encounters(

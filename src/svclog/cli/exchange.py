@@ -10,7 +10,17 @@ import typer
 
 from svclog.cli import messages
 from svclog.cli.context import open_journal, settings, state
-from svclog.cli.options import DbOption, JournalOption, LimitOption, SinceOption, UntilOption
+from svclog.cli.options import (
+    BusinessFilter,
+    ClientFilter,
+    DbOption,
+    FailuresFilter,
+    JournalOption,
+    LimitOption,
+    SinceOption,
+    TagFilter,
+    UntilOption,
+)
 from svclog.core.errors import BadDataError, InvalidValueError, UsageError
 
 if TYPE_CHECKING:
@@ -92,25 +102,12 @@ def export(
             "leading ' (import --safe undoes it).",
         ),
     ] = False,
-    business: Annotated[
-        str | None,
-        typer.Option(
-            "--business", "-b", metavar="NAME", help="Only this business.", show_default=False
-        ),
-    ] = None,
-    client: Annotated[
-        str | None,
-        typer.Option(
-            "--client", metavar="CLIENT", help="Only this client's cases.", show_default=False
-        ),
-    ] = None,
-    tag: Annotated[
-        str | None,
-        typer.Option("--tag", "-t", metavar="TAG", help="Only with this tag.", show_default=False),
-    ] = None,
+    business: BusinessFilter = None,
+    client: ClientFilter = None,
+    tag: TagFilter = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    failures: Annotated[bool, typer.Option("--failures", help="Only failures.")] = False,
+    failures: FailuresFilter = False,
     limit: LimitOption = None,
     db: DbOption = None,
     journal: JournalOption = None,

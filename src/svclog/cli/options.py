@@ -249,3 +249,26 @@ DisputedOption = Annotated[
         show_default=False,
     ),
 ]
+
+# Encounter filters, shared by list, search and export.
+BusinessFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--business",
+        "-b",
+        metavar="NAME",
+        help="Only this business (name or alias).",
+        show_default=False,
+    ),
+]
+ClientFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--client", metavar="CLIENT", help="Only this client's cases.", show_default=False
+    ),
+]
+TagFilter = Annotated[
+    str | None,
+    typer.Option("--tag", "-t", metavar="TAG", help="Only with this tag.", show_default=False),
+]
+FailuresFilter = Annotated[bool, typer.Option("--failures", help="Only failures.")]

@@ -7,7 +7,14 @@ import typer
 
 from svclog.cli import messages
 from svclog.cli.context import open_journal, settings, state, stdout_terminal
-from svclog.cli.options import DbOption, FormatOption, JournalOption, SinceOption, UntilOption
+from svclog.cli.options import (
+    ClientFilter,
+    DbOption,
+    FormatOption,
+    JournalOption,
+    SinceOption,
+    UntilOption,
+)
 from svclog.core.errors import InvalidValueError
 from svclog.core.vocabulary import LoyaltyStatus, SortKey
 from svclog.render.formats import Format
@@ -27,12 +34,6 @@ def register(root: typer.Typer, name: str) -> None:
     root.add_typer(app, name=name)
 
 
-ClientFilter = Annotated[
-    str | None,
-    typer.Option(
-        "--client", metavar="CLIENT", help="Only this client's cases.", show_default=False
-    ),
-]
 CategoryFilter = Annotated[
     str | None,
     typer.Option(

@@ -16,27 +16,27 @@ from datetime import datetime
 from typing import Any
 
 from svclog.core.errors import InvalidValueError, UsageError
+from svclog.core.exchange import ENCOUNTER_FIELDS
 from svclog.core.ids import CROCKFORD, new_ulid
 
-#: Encounter fields a foreign column can fill.
+_NOT_MAPPABLE = (
+    "id",
+    "uid",
+    "business",
+    "responses",
+    "remedies",
+    "followups",
+    "outcome",
+    "created_at",
+    "updated_at",
+)
+
+#: Encounter fields a foreign column can fill: the business's name and category, and the
+#: record's own single-valued fields.
 MAPPABLE = (
     "business",
     "category",
-    "occurred_at",
-    "channel",
-    "summary",
-    "note",
-    "failure",
-    "severity",
-    "issue",
-    "dimension",
-    "complained",
-    "complained_at",
-    "client",
-    "tags",
-    "status",
-    "timely",
-    "disputed",
+    *(name for name in ENCOUNTER_FIELDS if name not in _NOT_MAPPABLE),
 )
 _DATES = ("occurred_at", "complained_at")
 
@@ -175,25 +175,9 @@ def svclog_record(row: Mapping[str, str], safe: bool) -> dict[str, Any]:
         "followups": timeline("followups") or [],
         "outcome": timeline("outcome"),
     }
-    for name in (
-        "occurred_at",
-        "channel",
-        "summary",
-        "note",
-        "failure",
-        "severity",
-        "issue",
-        "dimension",
-        "complained",
-        "complained_at",
-        "client",
-        "status",
-        "timely",
-        "disputed",
-        "created_at",
-        "updated_at",
-    ):
-        record[name] = nullable(name)
+    for name in ENCOUNTER_FIELDS:
+        if name not in record:
+            record[name] = nullable(name)
     return record
 
 

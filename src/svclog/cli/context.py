@@ -69,11 +69,17 @@ def journal_path(ctx: typer.Context, db: str | None, journal: str | None) -> Pat
 
 
 def open_journal(
-    ctx: typer.Context, db: str | None, journal: str | None, *, create: bool = False
+    ctx: typer.Context,
+    db: str | None,
+    journal: str | None,
+    *,
+    create: bool = False,
+    migrate: bool = True,
 ) -> Journal:
     from svclog.storage.journal import Journal
 
-    return Journal.open(journal_path(ctx, db, journal), state(ctx).clock, create=create)
+    path = journal_path(ctx, db, journal)
+    return Journal.open(path, state(ctx).clock, create=create, migrate=migrate)
 
 
 def color_allowed(ctx: typer.Context) -> bool:

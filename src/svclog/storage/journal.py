@@ -75,13 +75,19 @@ class Journal:
         self.path = path
         self.conn = conn
         self.clock = clock
+        self.schema_version = SCHEMA_VERSION
+        self.backup_before_migration: Path | None = None
 
     @classmethod
-    def open(cls, path: Path, clock: Clock, *, create: bool = False) -> Journal:
+    def open(
+        cls, path: Path, clock: Clock, *, create: bool = False, migrate: bool = True
+    ) -> Journal:
         """Open the journal at `path`; create it only when `create` (add, import, init).
 
         A missing file is exit 66 otherwise; a file that is not an svclog journal, or one
-        written by a newer svclog, is refused and left untouched.
+        written by a newer svclog, is refused and left untouched. A journal of an older schema
+        is migrated (after a backup beside it) unless `migrate` is False (`db check`,
+        `db migrate --status`).
         """
         if path.is_dir():
             raise BadDataError(f"{path} is a directory, not an svclog journal")
@@ -100,7 +106,7 @@ class Journal:
         conn.row_factory = sqlite3.Row
         journal = cls(path, conn, clock)
         try:
-            journal._prepare(create)
+            journal._prepare(create, migrate)
         except sqlite3.Error as error:
             conn.close()
             raise translate(error, path) from error
@@ -109,7 +115,7 @@ class Journal:
             raise
         return journal
 
-    def _prepare(self, create: bool) -> None:
+    def _prepare(self, create: bool, migrate: bool) -> None:
         conn = self.conn
         application_id, version = self._identity()
         if application_id == 0 and version == 0 and self._is_blank():
@@ -127,8 +133,21 @@ class Journal:
             )
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
-        if version < SCHEMA_VERSION:
+        self.schema_version = version
+        if version < SCHEMA_VERSION and migrate:
+            if version > 0:
+                self.backup_before_migration = self._backup_before_migration(version)
             self._migrate()
+            self.schema_version = SCHEMA_VERSION
+
+    def _backup_before_migration(self, version: int) -> Path:
+        """A copy of the journal as it was, beside it, before its schema changes."""
+        from svclog.storage.maintenance import backup
+
+        stamp = self.clock.now().strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.schema-{version}-{stamp}.bak")
+        backup(self, target)
+        return target
 
     def _identity(self) -> tuple[int, int]:
         application_id = self.conn.execute("PRAGMA application_id").fetchone()[0]

@@ -60,5 +60,6 @@ def test_a_journal_of_a_newer_schema_is_refused_untouched(tmp_path: Path) -> Non
         result = cli("--db", str(journal), *args)
         assert result.exit_code == 78, (args, result.stderr)
         assert result.stdout == ""
-        assert result.stderr.startswith("Error: ") and "newer svclog" in result.stderr
+        assert result.stderr.startswith("Error: ")
+        assert "newer svclog" in result.stderr
     assert journal.read_bytes() == before

@@ -52,6 +52,8 @@ def translate(error: sqlite3.Error, path: Path) -> SvclogError:
         return BadDataError(f"{path} is not a readable svclog journal ({text})")
     if "full" in text:
         return SvclogError(f"the disk is full; nothing was written to {path}")
+    if "disk I/O error" in text:
+        return SvclogError(f"writing to {path} failed (disk I/O error); nothing was written")
     if "readonly" in text or "unable to open" in text:
         return SvclogError(f"cannot write to {path} ({text})")
     return SvclogError(f"the journal {path} reported: {text}")

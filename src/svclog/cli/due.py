@@ -21,7 +21,12 @@ def due(
     days: Annotated[
         int,
         typer.Option(
-            "--days", "-d", min=0, metavar="N", help="Also what falls due in the next N days."
+            "--days",
+            "-d",
+            min=0,
+            max=36500,
+            metavar="N",
+            help="Also what falls due in the next N days.",
         ),
     ] = 0,
     fmt: FormatOption = Format.TABLE,

@@ -285,7 +285,7 @@ def _rejected(
 ) -> BadDataError:
     """The error for a record that cannot be imported: the row, the column it came from (for
     CSV from elsewhere), and what is wrong with the value."""
-    field = error.message.split(" ", 1)[0].split(".", 1)[0].split("[", 1)[0]
+    field = error.message.split(" ", 1)[0].split(".", 1)[0].split("[", 1)[0].rstrip(":")
     column = columns.get(field)
     where_column = f", column {column!r}" if column else ""
     return BadDataError(

@@ -45,6 +45,11 @@ class SvclogGroup(TyperGroup):
         except BrokenPipeError:
             _silence_stdout()
             raise typer.Exit(0) from None
+        except OverflowError:  # a number on the command line beyond what a journal stores
+            if debugging():
+                traceback.print_exc()
+            messages.error(f"a number is too large (at most {2**63 - 1})")
+            raise typer.Exit(int(ExitCode.DOMAIN)) from None
         except KeyboardInterrupt:
             messages.error("interrupted; nothing was changed by the unfinished command")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None

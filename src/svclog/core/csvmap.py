@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from svclog.core import text
 from svclog.core.errors import InvalidValueError, UsageError
 from svclog.core.exchange import ENCOUNTER_FIELDS
 from svclog.core.ids import CROCKFORD, new_ulid
@@ -97,13 +98,16 @@ def _date(
             raise InvalidValueError(
                 f"{name} {value!r} does not match --date-format {date_format!r}"
             ) from None
-        return local(moment).isoformat()
+        try:
+            return local(moment).isoformat()
+        except (OverflowError, ValueError):
+            raise InvalidValueError(f"{name} {value!r} is out of range") from None
     from svclog.core.when import parse_when
 
     try:
         return parse_when(value, now, allow_future=True).isoformat()
     except InvalidValueError as error:
-        raise InvalidValueError(f"{name}: {error.message}") from None
+        raise InvalidValueError(f"{name} {error.message}") from None
 
 
 def stable_uid(key: str, moment: str) -> str:
@@ -124,6 +128,9 @@ def foreign_record(
     local: Callable[[datetime], datetime],
 ) -> dict[str, Any]:
     """A record of svclog's shape from one foreign CSV row (values still text)."""
+    for column, cell in row.items():
+        if isinstance(cell, str):
+            text.check_text(cell, f"column {column!r}")
     values: dict[str, Any] = dict(mapping.constants)
     for column, name in mapping.columns.items():
         cell = row.get(column, "")

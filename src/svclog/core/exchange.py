@@ -7,6 +7,7 @@ Every check names the field, so the caller can name the row too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -24,6 +25,12 @@ from svclog.core.vocabulary import (
     ResponderLevel,
     WordOfMouth,
 )
+
+#: The largest whole number a journal stores (SQLite's 64-bit integers).
+MAX_INTEGER = 2**63 - 1
+_WHOLE = re.compile(r"^-?[0-9]{1,19}$")
+#: Moments a journal keeps: 1970 to the year 9000 (any offset stays inside Python's calendar).
+_LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
 
 #: Fields of an encounter record (besides the timeline lists).
 ENCOUNTER_FIELDS = (
@@ -101,8 +108,13 @@ def _moment(value: Any, name: str, *, required: bool = False) -> datetime | None
         raise InvalidValueError(f"{name} {value!r} is not an ISO-8601 date and time") from None
     if moment.tzinfo is None:
         raise InvalidValueError(f"{name} {value!r} has no UTC offset")
-    if moment < datetime(1970, 1, 1, tzinfo=timezone.utc):
-        raise InvalidValueError(f"{name} {value!r} is before 1970")
+    try:
+        if moment < datetime(1970, 1, 1, tzinfo=timezone.utc):
+            raise InvalidValueError(f"{name} {value!r} is before 1970")
+        if moment >= _LATEST:
+            raise InvalidValueError(f"{name} {value!r} is after the year 9000")
+    except OverflowError:
+        raise InvalidValueError(f"{name} {value!r} is out of range") from None
     return moment.replace(microsecond=0)
 
 
@@ -119,10 +131,12 @@ def _int(value: Any, name: str) -> int | None:
         return None
     if isinstance(value, bool):
         raise InvalidValueError(f"{name} must be a whole number, not {value!r}")
+    if isinstance(value, str) and _WHOLE.match(value.strip()):
+        value = int(value.strip())
     if isinstance(value, int):
+        if abs(value) > MAX_INTEGER:
+            raise InvalidValueError(f"{name} {value} is too large")
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
     raise InvalidValueError(f"{name} must be a whole number, not {value!r}")
 
 
@@ -183,6 +197,8 @@ def _stamps(data: Mapping[str, Any], name: str) -> tuple[datetime | None, dateti
 
 def _response(data: Mapping[str, Any], name: str) -> IncomingRecord:
     quality = data.get("quality")
+    if quality is not None and (isinstance(quality, bool) or not isinstance(quality, (int, str))):
+        raise InvalidValueError(f"{name}.quality must be 1-5 or a name, not {quality!r}")
     fields: dict[str, object] = {
         "at": _moment(data.get("at"), f"{name}.at", required=True),
         "by": _vocabulary(ResponderLevel, data.get("by"), f"{name}.by"),

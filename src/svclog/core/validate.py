@@ -24,7 +24,7 @@ def quality(value: str | int, field: str = "quality") -> int:
         by_name = {name: number for number, name in QUALITY_NAMES.items()}
         if text in by_name:
             return by_name[text]
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()) or len(text) > 3:
             names = ", ".join(f"{n} {name}" for n, name in QUALITY_NAMES.items())
             raise InvalidValueError(f"{field} {value!r} is not one of: {names}")
         number = int(text)
@@ -46,6 +46,8 @@ def boolean(value: str, field: str) -> bool | None:
 
 
 def positive_id(value: int, what: str = "id") -> int:
+    if value > 2**63 - 1:
+        raise InvalidValueError(f"{what} {value} is too large")
     if value < 1:
         raise InvalidValueError(f"{what} must be a positive number, not {value}")
     return value
@@ -61,6 +63,8 @@ def recommend(value: int, field: str = "recommend") -> int:
 def count(value: int, field: str) -> int:
     if value < 0:
         raise InvalidValueError(f"{field} must not be negative, not {value}")
+    if value > 10**12:
+        raise InvalidValueError(f"{field} {value} is too large")
     return value
 
 
@@ -77,7 +81,10 @@ def money(value: str, field: str = "value") -> str:
         raise InvalidValueError(f"{field} {value!r} must be a non-negative amount")
     if amount >= 10**12:
         raise InvalidValueError(f"{field} {value!r} is too large for an amount")
-    return format(amount, "f")
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -6:
+        raise InvalidValueError(f"{field} {value!r} has more than 6 decimal places")
+    return format(abs(amount) if amount == 0 else amount, "f")  # "-0" is "0"
 
 
 def currency(value: str, field: str = "currency") -> str:

@@ -13,6 +13,7 @@ from enum import Enum
 from svclog.core.errors import InvalidValueError
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -46,9 +47,10 @@ def _day_bound(day: date, bound: Bound) -> datetime:
 def _parse_iso(text: str, bound: Bound) -> datetime | None:
     if _ISO_DATE.match(text):
         try:
-            return _day_bound(date.fromisoformat(text), bound)
+            day = date.fromisoformat(text)
         except ValueError:
             raise InvalidValueError(f"{text!r} is not a real date") from None
+        return _day_bound(day, bound)
     if not _ISO_LIKE.match(text):
         return None
     candidate = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
@@ -109,11 +111,17 @@ def parse_when(
         raise InvalidValueError("the date contains a NUL byte")
     if stripped.casefold() == "now":
         return now.replace(microsecond=0)
-    moment = _parse_iso(stripped, bound)
-    if moment is None:
-        moment = _parse_natural(stripped, now, prefer_future, bound)
+    try:
+        moment = _parse_iso(stripped, bound)
+        if moment is None:
+            moment = _parse_natural(stripped, now, prefer_future, bound)
+        moment.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        raise InvalidValueError(f"{text!r} is outside the dates svclog can record") from None
     if moment < EARLIEST:
         raise InvalidValueError(f"{text!r} is before 1970; svclog cannot record it")
+    if moment >= LATEST:
+        raise InvalidValueError(f"{text!r} is after the year 9000; svclog cannot record it")
     if not allow_future and moment > now + FUTURE_TOLERANCE:
         shown = local(moment).strftime("%Y-%m-%d %H:%M")
         raise InvalidValueError(

@@ -128,7 +128,11 @@ def select(conn: sqlite3.Connection, filters: EncounterFilter) -> Iterator[Encou
     if filters.limit is not None:
         sql += " LIMIT ?"
         params.append(filters.limit)
-    cursor = conn.execute(sql, params)
+    cursor = conn.execute(sql, params)  # now, so a bad query fails before any output
+    return _chunks(conn, cursor)
+
+
+def _chunks(conn: sqlite3.Connection, cursor: sqlite3.Cursor) -> Iterator[Encounter]:
     while rows := cursor.fetchmany(_CHUNK):
         yield from _hydrate(conn, rows)
 

@@ -164,3 +164,34 @@ def assert_one_error_line(stderr: str, *fragments: str) -> None:
     assert lines[0].startswith("Error: "), stderr
     for fragment in fragments:
         assert fragment in lines[0], stderr
+
+
+@pytest.fixture(scope="session")
+def stories_journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The eight stories of product.md §2, built once per test run by `svclog demo` in a
+    process of its own (with the fixed clock and zone above); tests take a copy."""
+    path = tmp_path_factory.mktemp("stories") / "stories.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SVCLOG_")}
+    env.update(SVCLOG_NOW=NOW, TZ=TZ, NO_COLOR="1", SVCLOG_DATA_DIR=str(path.parent / "data"))
+    built = subprocess.run(
+        [sys.executable, "-m", "svclog", "demo", "--db", str(path), "--quiet"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.strip() == str(path)
+    return path
+
+
+def copy_journal(template: Path, path: Path) -> Path:
+    """A copy of the journal `template` (and its WAL, if any) at `path`."""
+    import shutil
+
+    for suffix in ("", "-wal"):
+        source = Path(f"{template}{suffix}")
+        if source.exists():
+            shutil.copy2(source, f"{path}{suffix}")
+    return path

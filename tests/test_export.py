@@ -9,7 +9,6 @@ import io
 import itertools
 import json
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -22,7 +21,14 @@ import pytest
 
 import svclog.render.exchange as render_exchange
 from svclog.render.exchange import CSV_HEADER
-from tests.conftest import ENCOUNTER_FIELDS, NOW, TZ, assert_one_error_line, cli, ok, show_json
+from tests.conftest import (
+    ENCOUNTER_FIELDS,
+    assert_one_error_line,
+    cli,
+    copy_journal,
+    ok,
+    show_json,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -81,34 +87,6 @@ def add_encounter(business: str, summary: str, *options: str) -> int:
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     return int(result.stdout.strip())
-
-
-@pytest.fixture(scope="module")
-def stories_journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The eight stories of product.md §2, built once per module by `svclog demo` in a process
-    of its own (with the fixed clock and zone of conftest); tests get a copy."""
-    path = tmp_path_factory.mktemp("stories") / "stories.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SVCLOG_")}
-    env.update(SVCLOG_NOW=NOW, TZ=TZ, NO_COLOR="1", SVCLOG_DATA_DIR=str(path.parent / "data"))
-    built = subprocess.run(
-        [sys.executable, "-m", "svclog", "demo", "--db", str(path), "--quiet"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert built.returncode == 0, built.stderr
-    assert built.stdout.strip() == str(path)
-    return path
-
-
-def copy_journal(template: Path, path: Path) -> Path:
-    for suffix in ("", "-wal"):
-        source = Path(f"{template}{suffix}")
-        if source.exists():
-            shutil.copy2(source, f"{path}{suffix}")
-    return path
 
 
 @pytest.fixture

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from svclog.render.exchange import CSV_HEADER
-from tests.conftest import NOW, TZ, assert_one_error_line, cli, ok, show_json, snapshot
+from tests.conftest import (
+    assert_one_error_line,
+    cli,
+    copy_journal,
+    ok,
+    show_json,
+    snapshot,
+)
 
 LATER = "2026-11-23T10:00:00+01:00"
 EVEN_LATER = "2026-11-24T10:00:00+01:00"
@@ -30,34 +33,6 @@ def settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-@pytest.fixture(scope="module")
-def stories_journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The eight stories of product.md §2, built once per module by `svclog demo` in a process
-    of its own (with the fixed clock and zone of conftest); tests get a copy."""
-    path = tmp_path_factory.mktemp("stories") / "stories.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SVCLOG_")}
-    env.update(SVCLOG_NOW=NOW, TZ=TZ, NO_COLOR="1", SVCLOG_DATA_DIR=str(path.parent / "data"))
-    built = subprocess.run(
-        [sys.executable, "-m", "svclog", "demo", "--db", str(path), "--quiet"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert built.returncode == 0, built.stderr
-    assert built.stdout.strip() == str(path)
-    return path
-
-
-def copy_journal(template: Path, path: Path) -> Path:
-    for suffix in ("", "-wal"):
-        source = Path(f"{template}{suffix}")
-        if source.exists():
-            shutil.copy2(source, f"{path}{suffix}")
-    return path
 
 
 @pytest.fixture

@@ -5,16 +5,12 @@ ways leaves both with the same content (product.md §5, README "Export, import a
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import NOW, TZ, assert_one_error_line, cli
+from tests.conftest import assert_one_error_line, cli, copy_journal
 
 #: Three later moments: the laptop's edits, the desktop's edits, the merges.
 LAPTOP = "2026-11-23T09:00:00+01:00"
@@ -81,34 +77,6 @@ def snapshot(db: Path) -> tuple[Any, Any]:
 def new_journal(path: Path) -> Path:
     result = cli("init", "--db", str(path))
     assert result.exit_code == 0, result.stderr
-    return path
-
-
-@pytest.fixture(scope="module")
-def stories_journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The eight stories of product.md §2, built once per module by `svclog demo` in a process
-    of its own (with the fixed clock and zone of conftest); tests get a copy."""
-    path = tmp_path_factory.mktemp("stories") / "stories.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SVCLOG_")}
-    env.update(SVCLOG_NOW=NOW, TZ=TZ, NO_COLOR="1", SVCLOG_DATA_DIR=str(path.parent / "data"))
-    built = subprocess.run(
-        [sys.executable, "-m", "svclog", "demo", "--db", str(path), "--quiet"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert built.returncode == 0, built.stderr
-    assert built.stdout.strip() == str(path)
-    return path
-
-
-def copy_journal(template: Path, path: Path) -> Path:
-    for suffix in ("", "-wal"):
-        source = Path(f"{template}{suffix}")
-        if source.exists():
-            shutil.copy2(source, f"{path}{suffix}")
     return path
 
 

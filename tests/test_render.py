@@ -241,13 +241,13 @@ def test_json_on_a_terminal_shows_controls_as_visible_text(fmt: Format) -> None:
 @pytest.mark.parametrize("fmt", [Format.JSON, Format.NDJSON])
 def test_json_on_a_terminal_is_still_json(fmt: Format) -> None:
     """What a terminal shows must still parse as the documented JSON document."""
+    expected = json.loads(json.dumps(record(HOSTILE_ONE, TIMING)))
     lines = many(fmt, [HOSTILE_ONE], TTY)[0]
     if fmt is Format.JSON:
-        json.loads(lines)
+        assert json.loads(lines) == [expected]
     else:
-        for line in lines.splitlines():
-            json.loads(line)
-    json.loads(one(fmt, HOSTILE_ONE, TTY))
+        assert [json.loads(line) for line in lines.splitlines()] == [expected]
+    assert json.loads(one(fmt, HOSTILE_ONE, TTY)) == expected
 
 
 # ----------------------------------------------------------------------------- ndjson

@@ -63,7 +63,8 @@ def _store(
     fields: dict[str, object],
     db: str | None,
     journal: str | None,
-) -> int:
+) -> None:
+    """Add one timeline record in its own command, and say so (`Added response r3 to #12`)."""
     from svclog.storage import encounters, timeline
     from svclog.storage.journal import command
 
@@ -75,7 +76,8 @@ def _store(
             f"add {kind.value} {kind.ref(record_id)} to encounter #{encounter_id} "
             f"at {encounter.business.name}"
         )
-    return record_id
+    label = "follow-up" if kind.value == "followup" else kind.value
+    messages.result(f"Added {label} {kind.ref(record_id)} to #{encounter_id}")
 
 
 def respond(
@@ -120,8 +122,7 @@ def respond(
         prevented=prevented,
         note=note,
     )
-    record_id = _store(ctx, RecordKind.RESPONSE, encounter_id, fields, db, journal)
-    messages.result(f"Added response r{record_id} to #{encounter_id}")
+    _store(ctx, RecordKind.RESPONSE, encounter_id, fields, db, journal)
 
 
 def remedy(
@@ -163,8 +164,7 @@ def remedy(
         delivered=not pending,
         note=note,
     )
-    record_id = _store(ctx, RecordKind.REMEDY, encounter_id, fields, db, journal)
-    messages.result(f"Added remedy m{record_id} to #{encounter_id}")
+    _store(ctx, RecordKind.REMEDY, encounter_id, fields, db, journal)
 
 
 def followup(
@@ -211,8 +211,7 @@ def followup(
         due=due,
         done=done,
     )
-    record_id = _store(ctx, RecordKind.FOLLOWUP, encounter_id, fields, db, journal)
-    messages.result(f"Added follow-up f{record_id} to #{encounter_id}")
+    _store(ctx, RecordKind.FOLLOWUP, encounter_id, fields, db, journal)
 
 
 def outcome(

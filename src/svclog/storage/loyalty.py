@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from statistics import median
 
@@ -23,9 +24,48 @@ from svclog.storage.history import Value
 from svclog.storage.timestamps import from_utc_text, join, utc_text
 
 
-def _encounters(filters: ReportFilter) -> tuple[str, dict[str, Value]]:
-    """The `enc` and `ef` CTEs: filtered encounters, ranked newest first within their
-    business, with their first response and outcome."""
+def _failures(filters: ReportFilter) -> tuple[str, dict[str, Value]]:
+    """The `latest` and `ef` CTEs: each business's latest encounter matching `filters` (one
+    index seek per business), and the failures matching them with their outcome and whether
+    a later encounter exists at their business (for all but the latest)."""
+    where, params = _filter(filters)
+    business_join = "JOIN business b ON b.id = e.business_id" if filters.category else ""
+    within, _ = _filter(replace(filters, category=None))
+    category = "b.category = :category COLLATE NOCASE" if filters.category is not None else "1"
+    sql = f"""
+        latest AS MATERIALIZED (
+            SELECT b.id AS business_id, (
+                SELECT e.id FROM encounter e WHERE e.business_id = b.id AND {within}
+                ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1
+            ) AS latest_id
+            FROM business b WHERE {category}
+        ),
+        ef AS MATERIALIZED (
+            SELECT e.id, e.business_id, e.occurred_at, e.occurred_offset, e.disputed,
+                   e.first_response_at AS first_at,
+                   coalesce(e.complained_at, e.occurred_at) AS started,
+                   e.id != latest.latest_id AS later_exists,
+                   o.returned, o.switched_to, o.recommend
+            FROM encounter e CROSS JOIN latest ON latest.business_id = e.business_id
+            {business_join}
+            LEFT JOIN outcome o ON o.encounter_id = e.id
+            WHERE e.failure = 1 AND {where}
+        )"""
+    return sql, params
+
+
+#: After a failure: went back (its outcome says so, or a later encounter exists).
+_RETURNED = "(ef.returned IS 1 OR ef.later_exists)"
+#: ... or did not: said so, switched to a competitor, or disputed the resolution.
+_LOST = "(ef.returned IS 0 OR ef.switched_to IS NOT NULL OR ef.disputed IS 1)"
+#: Seconds from the start (complaint or encounter) to the first response.
+_WAIT = (
+    "(CAST(strftime('%s', ef.first_at) AS INTEGER) - CAST(strftime('%s', ef.started) AS INTEGER))"
+)
+
+
+def _filter(filters: ReportFilter) -> tuple[str, dict[str, Value]]:
+    """The conditions on encounter `e` (and its business `b`) that `filters` sets."""
     clauses: list[str] = []
     params: dict[str, Value] = {}
     if filters.client is not None:
@@ -43,194 +83,210 @@ def _encounters(filters: ReportFilter) -> tuple[str, dict[str, Value]]:
     if filters.business_id is not None:
         clauses.append("e.business_id = :business_id")
         params["business_id"] = filters.business_id
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    sql = f"""
-        enc AS (
-            SELECT e.id, e.business_id, e.occurred_at, e.occurred_offset, e.failure, e.status,
-                   e.disputed,
-                   e.complained, e.timely,
-                   coalesce(e.complained_at, e.occurred_at) AS started,
-                   row_number() OVER (
-                       PARTITION BY e.business_id ORDER BY e.occurred_at DESC, e.id DESC
-                   ) AS rank_desc
-            FROM encounter e JOIN business b ON b.id = e.business_id
-            {where}
-        ),
-        ef AS (
-            SELECT enc.*,
-                   (SELECT min(r.at) FROM response r WHERE r.encounter_id = enc.id) AS first_at,
-                   o.id AS outcome_id, o.returned, o.switched_to, o.recommend,
-                   o.word_of_mouth, o.told, coalesce(o.at, enc.occurred_at) AS outcome_at
-            FROM enc LEFT JOIN outcome o ON o.encounter_id = enc.id
-        )"""
-    return sql, params
+    return " AND ".join(clauses) or "1", params
 
 
-#: After a failure: went back (its outcome says so, or a later encounter exists).
-_RETURNED = "(ef.returned IS 1 OR ef.rank_desc > 1)"
-#: ... or did not: said so, switched to a competitor, or disputed the resolution.
-_LOST = "(ef.returned IS 0 OR ef.switched_to IS NOT NULL OR ef.disputed IS 1)"
-#: Seconds from the start (complaint or encounter) to the first response.
-_WAIT = (
-    "(CAST(strftime('%s', ef.first_at) AS INTEGER) - CAST(strftime('%s', ef.started) AS INTEGER))"
+#: Seconds from an encounter's start (its complaint, else itself) to its first response.
+_FIRST_WAIT = (
+    "(CAST(strftime('%s', e.first_response_at) AS INTEGER)"
+    " - CAST(strftime('%s', coalesce(e.complained_at, e.occurred_at)) AS INTEGER))"
 )
 
 
-def _timely_sql() -> str:
-    """An encounter's timeliness: as set, or derived as in svclog.core.timeliness."""
+#: The columns of the covering index `encounter_business_time` (schema 2) the totals read:
+#: naming no other column keeps the pass over encounters inside that index.
+_INDEXED = ", ".join(
+    f"e.{column}"
+    for column in (
+        "business_id", "occurred_at", "id", "failure", "status", "complained", "complained_at",
+        "timely", "disputed", "first_response_at", "quality_sum", "quality_count",
+    )
+)  # fmt: skip
+
+
+def _encounter_timely() -> str:
+    """An encounter's timeliness, as in svclog.core.timeliness: as set, else derived from its
+    first response, else late (0) once the window has passed without one (`:cutoff` is now
+    less the window, so the comparison is on the stored text)."""
     return f"""
         CASE
-            WHEN ef.timely IS NOT NULL THEN ef.timely
-            WHEN NOT (ef.failure = 1 OR ef.complained = 1) THEN NULL
-            WHEN ef.first_at IS NOT NULL THEN {_WAIT} <= :window
-            WHEN CAST(strftime('%s', :now) AS INTEGER)
-                 - CAST(strftime('%s', ef.started) AS INTEGER) > :window THEN 0
-            ELSE NULL
+            WHEN e.timely IS NOT NULL THEN e.timely
+            WHEN NOT (e.failure = 1 OR e.complained = 1) THEN NULL
+            WHEN e.first_response_at IS NOT NULL THEN {_FIRST_WAIT} <= :window
+            WHEN coalesce(e.complained_at, e.occurred_at) < :cutoff THEN 0
         END"""
+
+
+def _seek(where: str, order: str, extra: str = "") -> str:
+    """The id of the first encounter of business `t.business_id` matching the filters, in
+    `order` (an ORDER BY the covering index serves, so this is one index seek)."""
+    return (
+        f"(SELECT e.id FROM encounter e WHERE e.business_id = t.business_id AND {where}{extra}"
+        f" ORDER BY {order} LIMIT 1)"
+    )
 
 
 def business_facts(
     conn: sqlite3.Connection, filters: ReportFilter, now: datetime, window: timedelta
 ) -> Iterator[BusinessFacts]:
-    """The facts of every business with encounters matching `filters`, by name."""
-    cte, named = _encounters(filters)
-    named.update(window=int(window.total_seconds()), now=utc_text(now))
-    # The filtered, ranked encounters are computed once into a temporary table (private to
-    # this connection, gone when it closes); every fact family below reads that.
-    conn.execute("DROP TABLE IF EXISTS temp.report_encounters")
-    conn.execute(f"CREATE TEMP TABLE report_encounters AS WITH {cte} SELECT * FROM ef", named)
-    conn.execute("CREATE INDEX temp.report_encounters_id ON report_encounters(id)")
-    conn.execute(
-        "CREATE INDEX temp.report_encounters_rank ON report_encounters(business_id, rank_desc)"
-    )
-    try:
-        yield from _facts(conn, named)
-    finally:
-        conn.execute("DROP TABLE IF EXISTS temp.report_encounters")
+    """The facts of every business with encounters matching `filters`, by name.
 
-
-def _facts(conn: sqlite3.Connection, named: dict[str, Value]) -> Iterator[BusinessFacts]:
-    def query(sql: str) -> list[sqlite3.Row]:
-        prefix = (
-            "WITH enc AS (SELECT * FROM temp.report_encounters),"
-            " ef AS (SELECT * FROM temp.report_encounters)"
+    One statement: per-business totals from one pass over the covering index
+    `encounter_business_time` (it holds every column they read, responses' facts included);
+    then, per business, index seeks for its first and latest encounter, its latest failure
+    and the encounter after that; and one pass over the outcomes for NPS, people told and the
+    latest outcome. Only the failures that are a business's latest encounter can lack a
+    return after them (any other failure has a later encounter), so the recovery counts come
+    from the latest failure alone.
+    """
+    where, named = _filter(filters)
+    named.update(window=int(window.total_seconds()), cutoff=utc_text(now - window))
+    business_join = "JOIN business b ON b.id = e.business_id" if filters.category else ""
+    # The seeks look inside one business that passed the filters: its category is settled.
+    within, _ = _filter(replace(filters, category=None))
+    latest = "e.occurred_at DESC, e.id DESC"
+    sql = f"""
+        WITH t AS MATERIALIZED (
+            SELECT e.business_id,
+                   count(*) AS encounters,
+                   sum(e.failure) AS failures,
+                   sum(e.status = 'open') AS open_count,
+                   coalesce(sum(e.failure = 1 AND e.disputed IS 1), 0) AS disputed,
+                   sum(e.quality_sum) AS quality_sum,
+                   sum(e.quality_count) AS quality_count,
+                   group_concat(CASE WHEN e.first_response_at IS NOT NULL THEN {_FIRST_WAIT}
+                                END) AS waits,
+                   coalesce(sum(timely_now = 1), 0) AS timely,
+                   count(timely_now) AS timely_known
+            FROM (SELECT {_INDEXED}, {_encounter_timely()} AS timely_now
+                  FROM encounter e {business_join} WHERE {where}) AS e
+            GROUP BY e.business_id
+        ),
+        ends AS MATERIALIZED (
+            SELECT t.*,
+                   {_seek(within, "e.occurred_at, e.id")} AS first_id,
+                   {_seek(within, latest)} AS latest_id,
+                   {_seek(within, latest, " AND e.failure = 1")} AS failure_id
+            FROM t
+        ),
+        outcomes AS MATERIALIZED (
+            SELECT e.business_id,
+                   coalesce(sum(o.recommend >= 9), 0) AS promoters,
+                   coalesce(sum(o.recommend <= 6), 0) AS detractors,
+                   count(o.recommend) AS respondents,
+                   coalesce(sum(o.told), 0) AS told,
+                   -- the latest outcome (by its date, else its encounter's; then the id):
+                   -- with one max() the other columns come from that row
+                   max(coalesce(o.at, e.occurred_at) || printf('%012d', e.id)) AS outcome_key,
+                   e.id AS outcome_encounter_id,
+                   e.occurred_at AS outcome_occurred_at,
+                   e.occurred_offset AS outcome_offset,
+                   o.returned AS outcome_returned,
+                   o.recommend AS outcome_recommend,
+                   o.word_of_mouth AS outcome_word_of_mouth
+            FROM outcome o CROSS JOIN encounter e ON e.id = o.encounter_id
+            {business_join}
+            WHERE {where}
+            GROUP BY e.business_id
         )
-        return conn.execute(f"{prefix} {sql}", named).fetchall()
-
-    totals = query(f"""
-        , judged AS (SELECT ef.*, {_timely_sql()} AS timely_now FROM ef)
-        SELECT ef.business_id, b.name, b.category,
-               count(*) AS encounters,
-               sum(ef.failure) AS failures,
-               sum(ef.status = 'open') AS open_count,
-               min(ef.occurred_at) AS first_seen,
-               max(ef.occurred_at) AS last_seen,
-               coalesce(sum(ef.timely_now = 1), 0) AS timely,
-               count(ef.timely_now) AS timely_known,
-               coalesce(sum(ef.failure = 1 AND ef.disputed IS 1), 0) AS disputed,
-               coalesce(sum(ef.failure = 1 AND {_RETURNED}), 0) AS failures_returned,
-               coalesce(sum(ef.failure = 1 AND NOT {_RETURNED} AND {_LOST}), 0) AS failures_lost,
-               group_concat(CASE WHEN ef.failure = 1 AND NOT {_RETURNED} AND NOT {_LOST}
-                            THEN coalesce(ef.recommend, 'x') END) AS undecided,
-               coalesce(sum(ef.recommend >= 9), 0) AS promoters,
-               coalesce(sum(ef.recommend <= 6), 0) AS detractors,
-               count(ef.recommend) AS respondents,
-               coalesce(sum(ef.told), 0) AS told
-        FROM judged AS ef JOIN business b ON b.id = ef.business_id
-        GROUP BY ef.business_id
+        SELECT ends.*, b.name, b.category,
+               first.occurred_at AS first_seen,
+               latest.occurred_at AS latest_at, latest.occurred_offset AS latest_offset,
+               failed.occurred_at AS failure_at, failed.disputed AS failure_disputed,
+               failed.first_response_at IS NOT NULL AS failure_responded,
+               fo.returned AS failure_returned, fo.switched_to AS failure_switched_to,
+               fo.recommend AS failure_recommend,
+               later.id AS later_id, later.occurred_at AS later_at,
+               outcomes.*
+        FROM ends
+        JOIN business b ON b.id = ends.business_id
+        JOIN encounter first ON first.id = ends.first_id
+        JOIN encounter latest ON latest.id = ends.latest_id
+        LEFT JOIN encounter failed ON failed.id = ends.failure_id
+        LEFT JOIN outcome fo ON fo.encounter_id = ends.failure_id
+        LEFT JOIN encounter later ON later.id = (
+            SELECT e.id FROM encounter e
+            WHERE e.business_id = ends.business_id AND {within}
+              AND (e.occurred_at, e.id) > (failed.occurred_at, failed.id)
+            ORDER BY e.occurred_at, e.id LIMIT 1
+        )
+        LEFT JOIN outcomes ON outcomes.business_id = ends.business_id
         ORDER BY b.name_key
-    """)
-    quality = {
-        row[0]: (row[1] or 0, row[2])
-        for row in query("""
-            SELECT enc.business_id, sum(r.quality), count(r.quality)
-            FROM response r JOIN enc ON enc.id = r.encounter_id
-            GROUP BY enc.business_id
-        """)
-    }
-    waits: dict[int, list[float]] = {}
-    for row in query(f"SELECT ef.business_id, {_WAIT} FROM ef WHERE ef.first_at IS NOT NULL"):
-        waits.setdefault(row[0], []).append(row[1] / 3600)
-    latest_failure = {
-        row["business_id"]: row
-        for row in query("""
-            , ranked AS (
-                SELECT ef.*, row_number() OVER (
-                    PARTITION BY ef.business_id ORDER BY ef.occurred_at DESC, ef.id DESC
-                ) AS failure_rank
-                FROM ef WHERE ef.failure = 1
-            )
-            SELECT ranked.*, later.id AS later_id, later.occurred_at AS later_at
-            FROM ranked
-            LEFT JOIN enc AS later ON later.business_id = ranked.business_id
-                 AND later.rank_desc = ranked.rank_desc - 1
-            WHERE ranked.failure_rank = 1
-        """)
-    }
-    ends = {
-        row["business_id"]: row
-        for row in query("""
-            , ordered AS (
-                SELECT enc.business_id, enc.id, enc.occurred_at, enc.occurred_offset,
-                       enc.rank_desc,
-                       row_number() OVER (
-                           PARTITION BY enc.business_id ORDER BY enc.occurred_at, enc.id
-                       ) AS rank_asc
-                FROM enc
-            )
-            SELECT business_id,
-                   max(CASE WHEN rank_asc = 1 THEN id END) AS first_id,
-                   max(CASE WHEN rank_desc = 1 THEN id END) AS latest_id,
-                   max(CASE WHEN rank_desc = 1 THEN occurred_at END) AS latest_at,
-                   max(CASE WHEN rank_desc = 1 THEN occurred_offset END) AS latest_offset
-            FROM ordered WHERE rank_asc = 1 OR rank_desc = 1
-            GROUP BY business_id
-        """)
-    }
-    latest_outcome = {
-        row["business_id"]: row
-        for row in query("""
-            , ranked AS (
-                SELECT ef.*, row_number() OVER (
-                    PARTITION BY ef.business_id ORDER BY ef.outcome_at DESC, ef.id DESC
-                ) AS outcome_rank
-                FROM ef WHERE ef.outcome_id IS NOT NULL
-            )
-            SELECT * FROM ranked WHERE outcome_rank = 1
-        """)
-    }
-    for row in totals:
-        business_id = row["business_id"]
-        quality_sum, quality_count = quality.get(business_id, (0, 0))
-        end = ends[business_id]
-        business_waits = waits.get(business_id)
-        yield BusinessFacts(
-            business_id=business_id,
-            name=row["name"],
-            category=row["category"],
-            encounters=row["encounters"],
-            failures=row["failures"],
-            open=row["open_count"],
-            first_encounter_id=end["first_id"],
-            first_seen=from_utc_text(row["first_seen"]),
-            latest_encounter_id=end["latest_id"],
-            last_seen=_moment(end["latest_at"], end["latest_offset"]),
-            latest_failure=_failure(latest_failure.get(business_id)),
-            latest_outcome=_outcome(latest_outcome.get(business_id)),
-            quality_sum=quality_sum,
-            quality_count=quality_count,
-            median_response_hours=round(median(business_waits), 2) if business_waits else None,
-            timely=row["timely"],
-            timely_known=row["timely_known"],
-            disputed=row["disputed"],
-            failures_returned=row["failures_returned"],
-            failures_lost=row["failures_lost"],
-            undecided_recommends=_recommends(row["undecided"]),
-            promoters=row["promoters"],
-            detractors=row["detractors"],
-            respondents=row["respondents"],
-            told=row["told"],
-        )
+    """
+    for row in conn.execute(sql, named):
+        yield _business(row)
+
+
+def _business(row: sqlite3.Row) -> BusinessFacts:
+    failure = _latest_failure(row)
+    # Every failure but a business's latest encounter has a later one after it: only the
+    # latest failure, when it is the latest encounter, can lack a return after it.
+    unreturned = (
+        failure
+        if failure is not None and row["failure_id"] == row["latest_id"] and not failure.returned
+        else None
+    )
+    lost = unreturned is not None and (
+        unreturned.returned is False or unreturned.switched_to is not None or unreturned.disputed
+    )
+    waits = [int(wait) / 3600 for wait in row["waits"].split(",")] if row["waits"] else None
+    return BusinessFacts(
+        business_id=row["business_id"],
+        name=row["name"],
+        category=row["category"],
+        encounters=row["encounters"],
+        failures=row["failures"],
+        open=row["open_count"],
+        first_encounter_id=row["first_id"],
+        first_seen=from_utc_text(row["first_seen"]),
+        latest_encounter_id=row["latest_id"],
+        last_seen=_moment(row["latest_at"], row["latest_offset"]),
+        latest_failure=failure,
+        latest_outcome=_latest_outcome(row),
+        quality_sum=row["quality_sum"],
+        quality_count=row["quality_count"],
+        median_response_hours=round(median(waits), 2) if waits else None,
+        timely=row["timely"],
+        timely_known=row["timely_known"],
+        disputed=row["disputed"],
+        failures_returned=row["failures"] - (unreturned is not None),
+        failures_lost=int(lost),
+        undecided_recommends=(unreturned.recommend,) if unreturned and not lost else (),
+        promoters=row["promoters"] or 0,
+        detractors=row["detractors"] or 0,
+        respondents=row["respondents"] or 0,
+        told=row["told"] or 0,
+    )
+
+
+def _latest_failure(row: sqlite3.Row) -> FailureFacts | None:
+    if row["failure_id"] is None:
+        return None
+    return FailureFacts(
+        encounter_id=row["failure_id"],
+        occurred_at=from_utc_text(row["failure_at"]),
+        disputed=bool(row["failure_disputed"]),
+        returned=_bool(row["failure_returned"]),
+        switched_to=row["failure_switched_to"],
+        recommend=row["failure_recommend"],
+        has_response=bool(row["failure_responded"]),
+        later_encounter_id=row["later_id"],
+        later_encounter_at=from_utc_text(row["later_at"]) if row["later_at"] else None,
+    )
+
+
+def _latest_outcome(row: sqlite3.Row) -> OutcomeFacts | None:
+    if row["outcome_encounter_id"] is None:
+        return None
+    wom = row["outcome_word_of_mouth"]
+    return OutcomeFacts(
+        encounter_id=row["outcome_encounter_id"],
+        occurred_at=_moment(row["outcome_occurred_at"], row["outcome_offset"]),
+        later_encounter=row["outcome_encounter_id"] != row["latest_id"],
+        returned=_bool(row["outcome_returned"]),
+        recommend=row["outcome_recommend"],
+        word_of_mouth=WordOfMouth(wom) if wom else None,
+    )
 
 
 def _moment(utc: str, offset: str) -> datetime:
@@ -241,41 +297,6 @@ def _moment(utc: str, offset: str) -> datetime:
 
 def _bool(value: int | None) -> bool | None:
     return None if value is None else bool(value)
-
-
-def _failure(row: sqlite3.Row | None) -> FailureFacts | None:
-    if row is None:
-        return None
-    return FailureFacts(
-        encounter_id=row["id"],
-        occurred_at=from_utc_text(row["occurred_at"]),
-        disputed=bool(row["disputed"]),
-        returned=_bool(row["returned"]),
-        switched_to=row["switched_to"],
-        recommend=row["recommend"],
-        has_response=row["first_at"] is not None,
-        later_encounter_id=row["later_id"],
-        later_encounter_at=from_utc_text(row["later_at"]) if row["later_at"] else None,
-    )
-
-
-def _outcome(row: sqlite3.Row | None) -> OutcomeFacts | None:
-    if row is None:
-        return None
-    return OutcomeFacts(
-        encounter_id=row["id"],
-        occurred_at=_moment(row["occurred_at"], row["occurred_offset"]),
-        later_encounter=row["rank_desc"] > 1,
-        returned=_bool(row["returned"]),
-        recommend=row["recommend"],
-        word_of_mouth=WordOfMouth(row["word_of_mouth"]) if row["word_of_mouth"] else None,
-    )
-
-
-def _recommends(text: str | None) -> tuple[int | None, ...]:
-    if not text:
-        return ()
-    return tuple(None if part == "x" else int(part) for part in str(text).split(","))
 
 
 _LEVELS = ("automated", "frontline", "manager", "senior", "owner", "corporate")
@@ -292,8 +313,8 @@ def _rank(column: str, names: tuple[str, ...]) -> str:
 
 def failure_records(conn: sqlite3.Connection, filters: ReportFilter) -> Iterator[FailureRecord]:
     """Every failure matching `filters`, with what the business did and what followed."""
-    cte, params = _encounters(filters)
-    month = _MONTH.format(moment="e.occurred_at", offset="e.occurred_offset")
+    cte, params = _failures(filters)
+    month = _MONTH.format(moment="ef.occurred_at", offset="ef.occurred_offset")
     sql = f"""
         WITH {cte},
         answered AS (
@@ -305,7 +326,13 @@ def failure_records(conn: sqlite3.Connection, filters: ReportFilter) -> Iterator
                    coalesce(max(fixed), 0) AS fixed,
                    coalesce(max(asked_more), 0) AS asked_more,
                    coalesce(max(prevented), 0) AS prevented
-            FROM response WHERE encounter_id IN (SELECT id FROM enc WHERE failure = 1)
+            FROM response WHERE encounter_id IN (SELECT id FROM ef)
+            GROUP BY encounter_id
+        ),
+        remedied AS (
+            SELECT encounter_id, group_concat(type) AS types
+            FROM (SELECT DISTINCT encounter_id, type FROM remedy
+                  WHERE encounter_id IN (SELECT id FROM ef))
             GROUP BY encounter_id
         )
         SELECT ef.id, {month} AS month,
@@ -315,12 +342,10 @@ def failure_records(conn: sqlite3.Connection, filters: ReportFilter) -> Iterator
                answered.listened, answered.fixed, answered.asked_more, answered.prevented,
                answered.encounter_id IS NOT NULL AS responded,
                CASE WHEN ef.first_at IS NOT NULL THEN {_WAIT} END AS wait,
-               (SELECT group_concat(type) FROM (
-                    SELECT DISTINCT type FROM remedy WHERE encounter_id = ef.id ORDER BY type
-               )) AS remedies
-        FROM ef JOIN encounter e ON e.id = ef.id
+               remedied.types AS remedies
+        FROM ef
         LEFT JOIN answered ON answered.encounter_id = ef.id
-        WHERE ef.failure = 1
+        LEFT JOIN remedied ON remedied.encounter_id = ef.id
         ORDER BY ef.occurred_at, ef.id
     """
     for row in conn.execute(sql, params):
@@ -339,16 +364,17 @@ def failure_records(conn: sqlite3.Connection, filters: ReportFilter) -> Iterator
             asked_more=bool(row[10]),
             prevented=bool(row[11]),
             first_response_hours=row[13] / 3600 if row[13] is not None else None,
-            remedies=tuple(row[14].split(",")) if row[14] else (),
+            remedies=tuple(sorted(row[14].split(","))) if row[14] else (),
         )
 
 
 def monthly_encounters(conn: sqlite3.Connection, filters: ReportFilter) -> dict[str, int]:
     """How many encounters matching `filters` each month (in their entered offset)."""
-    cte, params = _encounters(filters)
+    where, params = _filter(filters)
+    business_join = "JOIN business b ON b.id = e.business_id" if filters.category else ""
     month = _MONTH.format(moment="e.occurred_at", offset="e.occurred_offset")
     rows = conn.execute(
-        f"WITH {cte} SELECT {month} AS month, count(*) FROM enc JOIN encounter e ON e.id = enc.id"
+        f"SELECT {month} AS month, count(*) FROM encounter e {business_join} WHERE {where}"
         " GROUP BY month ORDER BY month",
         params,
     )

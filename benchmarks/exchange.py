@@ -1053,18 +1053,21 @@ def timed_run(
     log: Path,
     timeout: float,
     stdout: Path | None = None,
+    stdin: Path | None = None,
 ) -> Run:
-    """One run through `_TRAMPOLINE`: standard output to `stdout` (else /dev/null), standard
-    error to `log`. A watchdog kills the whole process group after `timeout` seconds."""
+    """One run through `_TRAMPOLINE`: standard input from `stdin` (else /dev/null), standard
+    output to `stdout` (else /dev/null), standard error to `log`. A watchdog kills the whole
+    process group after `timeout` seconds."""
     result = log.with_suffix(".rusage")
     result.unlink(missing_ok=True)
     with (
+        stdin.open("rb") if stdin else open(os.devnull, "rb") as source,
         stdout.open("wb") if stdout else open(os.devnull, "wb") as out,
         log.open("wb") as err,
     ):
         process = subprocess.Popen(
             [sys.executable, "-S", "-E", "-c", _TRAMPOLINE, str(result), *argv],
-            stdin=subprocess.DEVNULL,
+            stdin=source,
             stdout=out,
             stderr=err,
             env=dict(env),
@@ -1114,13 +1117,14 @@ def _log_tail(log: Path) -> str:
 
 @dataclass(frozen=True)
 class Invocation:
-    """One run of an operation: its command line and environment, where its standard output
-    goes, and the check (and clean-up) that runs after it."""
+    """One run of an operation: its command line and environment, where its standard input
+    comes from and its standard output goes, and the check (and clean-up) that runs after it."""
 
     argv: list[str]
     env: Mapping[str, str]
     after: Callable[[], None]
     stdout: Path | None = None
+    stdin: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -1150,6 +1154,11 @@ class Operation:
     budget: Budget | None = None
 
 
+def duration(seconds: float) -> str:
+    """`85.3 ms` below a second, else `2.31 s`."""
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
 def measure(
     operations: Sequence[Operation], rounds: int, work: Path, timeout: float
 ) -> tuple[dict[str, list[Run]], dict[str, Run]]:
@@ -1163,7 +1172,15 @@ def measure(
         for op in [*operations[shift:], *operations[:shift]]:
             invocation = op.prepare(round_index)
             log = work / f"{op.key}-{round_index}.log"
-            run = timed_run(invocation.argv, invocation.env, work, log, timeout, invocation.stdout)
+            run = timed_run(
+                invocation.argv,
+                invocation.env,
+                work,
+                log,
+                timeout,
+                invocation.stdout,
+                invocation.stdin,
+            )
             if run.status != 0:
                 killed = f" (killed after {timeout:.0f} s)" if run.status == -9 else ""
                 raise BenchmarkError(
@@ -1172,7 +1189,7 @@ def measure(
                 )
             invocation.after()
             log.unlink(missing_ok=True)
-            _note(f"  {label}: {op.label} {run.seconds:.2f} s, {run.peak_rss_mib:.0f} MiB")
+            _note(f"  {label}: {op.label} {duration(run.seconds)}, {run.peak_rss_mib:.0f} MiB")
             if round_index == 0:
                 warmup[op.key] = run
             else:
@@ -1386,6 +1403,59 @@ def build_with_import(
     return generated_seconds, size_mib, run
 
 
+def export_operations(
+    context: Context, db: Path, tally: Tally, count: int, check_content: bool = True
+) -> list[Operation]:
+    """`svclog export` of the journal `db` (its warm-up output checked against `tally`'s
+    digest when `check_content`, every output's line count against `count`), and
+    `sqlite-utils rows` of its encounter table for context."""
+
+    def svclog_export(run_number: int) -> Invocation:
+        out = context.work / f"export-svclog-{run_number}.ndjson"
+        out.unlink(missing_ok=True)
+
+        def after() -> None:
+            if run_number == 0 and check_content:
+                verify_export_file(out, tally, "svclog export")
+            else:
+                lines = count_lines(out)
+                if lines != count:
+                    raise BenchmarkError(f"svclog export wrote {lines} lines, expected {count}")
+            out.unlink()
+
+        argv = [str(context.svclog), "export", "--format", "ndjson", "--output", str(out)]
+        return Invocation(argv, context.journal_env(db), after)
+
+    def sqlite_utils_rows(run_number: int) -> Invocation:
+        out = context.work / f"export-sqlite-utils-{run_number}.ndjson"
+
+        def after() -> None:
+            lines = count_lines(out)
+            if lines != count:
+                raise BenchmarkError(f"sqlite-utils rows wrote {lines} lines, expected {count}")
+            out.unlink()
+
+        argv = [str(context.sqlite_utils), "rows", str(db), "encounter", "--nl"]
+        return Invocation(argv, context.env, after, stdout=out)
+
+    return [
+        Operation(
+            "svclog_export",
+            "`svclog export --format ndjson --output FILE`",
+            count,
+            svclog_export,
+            reference="sqlite_utils_rows",
+            budget=Budget(min_rate=EXPORT_MIN_RATE, max_rss_mib=EXPORT_MAX_RSS_MIB),
+        ),
+        Operation(
+            "sqlite_utils_rows",
+            "`sqlite-utils rows JOURNAL encounter --nl > FILE`",
+            count,
+            sqlite_utils_rows,
+        ),
+    ]
+
+
 def export_part(context: Context, count: int, rounds: int, build: str) -> dict[str, Any]:
     generator = Generator(count, context.seed + 1, context.now)
     tally = Tally()
@@ -1413,50 +1483,7 @@ def export_part(context: Context, count: int, rounds: int, build: str) -> dict[s
         + ", ".join(f"{n:,} {table}" for table, n in found.items() if table != "business")
     )
 
-    def svclog_export(run_number: int) -> Invocation:
-        out = context.work / f"export-svclog-{run_number}.ndjson"
-        out.unlink(missing_ok=True)
-
-        def after() -> None:
-            if run_number == 0:
-                verify_export_file(out, tally, "svclog export")
-            else:
-                lines = count_lines(out)
-                if lines != count:
-                    raise BenchmarkError(f"svclog export wrote {lines} lines, expected {count}")
-            out.unlink()
-
-        argv = [str(context.svclog), "export", "--format", "ndjson", "--output", str(out)]
-        return Invocation(argv, context.journal_env(db), after)
-
-    def sqlite_utils_rows(run_number: int) -> Invocation:
-        out = context.work / f"export-sqlite-utils-{run_number}.ndjson"
-
-        def after() -> None:
-            lines = count_lines(out)
-            if lines != count:
-                raise BenchmarkError(f"sqlite-utils rows wrote {lines} lines, expected {count}")
-            out.unlink()
-
-        argv = [str(context.sqlite_utils), "rows", str(db), "encounter", "--nl"]
-        return Invocation(argv, context.env, after, stdout=out)
-
-    operations = [
-        Operation(
-            "svclog_export",
-            "`svclog export --format ndjson --output FILE`",
-            count,
-            svclog_export,
-            reference="sqlite_utils_rows",
-            budget=Budget(min_rate=EXPORT_MIN_RATE, max_rss_mib=EXPORT_MAX_RSS_MIB),
-        ),
-        Operation(
-            "sqlite_utils_rows",
-            "`sqlite-utils rows JOURNAL encounter --nl > FILE`",
-            count,
-            sqlite_utils_rows,
-        ),
-    ]
+    operations = export_operations(context, db, tally, count)
     _note(f"timing the export of {count:,} encounters: 1 warm-up round + {rounds} timed ...")
     samples, warmup = measure(operations, rounds, context.work, context.timeout)
     remove_database(db)

@@ -41,8 +41,8 @@ def path(ctx: typer.Context, db: DbOption = None, journal: JournalOption = None)
 
 @db_app.command("check")
 def check(ctx: typer.Context, db: DbOption = None, journal: JournalOption = None) -> None:
-    """Check the journal: SQLite's integrity and foreign-key checks, the schema version, and
-    what it holds. Exit 1 when anything is wrong."""
+    """Check the journal: SQLite's integrity and foreign-key checks, the response facts the
+    reports read, the schema version, and what it holds. Exit 1 when anything is wrong."""
     from svclog.storage.identity import SCHEMA_VERSION
     from svclog.storage.maintenance import check as run_check
 

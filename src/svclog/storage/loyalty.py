@@ -140,7 +140,11 @@ def business_facts(
     from the latest failure alone.
     """
     where, named = _filter(filters)
-    named.update(window=int(window.total_seconds()), cutoff=utc_text(now - window))
+    # Stored moments are whole seconds: "started before now less the window" is "started
+    # before this cutoff", rounded up when now has a fraction of a second.
+    cutoff = now - window
+    cutoff += timedelta(seconds=1) if cutoff.microsecond else timedelta(0)
+    named.update(window=int(window.total_seconds()), cutoff=utc_text(cutoff))
     business_join = "JOIN business b ON b.id = e.business_id" if filters.category else ""
     # The seeks look inside one business that passed the filters: its category is settled.
     within, _ = _filter(replace(filters, category=None))

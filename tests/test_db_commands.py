@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from svclog.storage.identity import SCHEMA_VERSION
 from tests.conftest import add, cli, run_svclog
 
-FIXTURE = Path(__file__).parent / "fixtures" / "schema-1.db"
+FIXTURES = Path(__file__).parent / "fixtures"
+#: A journal of the current schema (its fixture; older ones are upgraded on opening).
+FIXTURE = FIXTURES / f"schema-{SCHEMA_VERSION}.db"
 
 
 @pytest.fixture
@@ -27,7 +30,7 @@ def test_check_reports_a_healthy_journal(journal: Path) -> None:
     assert result.stderr == ""
     lines = result.stdout.splitlines()
     assert lines[0] == f"Journal: {journal}"
-    assert lines[1] == "Schema: 1 (this svclog: 1)"
+    assert lines[1] == f"Schema: {SCHEMA_VERSION} (this svclog: {SCHEMA_VERSION})"
     assert lines[2].startswith("Holds: 9 business, 11 encounter, ")
     assert lines[-1] == "Verdict: ok"
 
@@ -89,5 +92,26 @@ def test_backup_by_default_lands_beside_the_journal(db: Path) -> None:
 def test_migrate_status_lists_the_applied_migrations(journal: Path) -> None:
     result = cli("--db", str(journal), "db", "migrate", "--status")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("applied  0001_initial  (")
+    names = [line.split()[1] for line in result.stdout.splitlines()]
+    assert names == ["0001_initial", "0002_report_facts"]
+    assert all(line.startswith("applied  ") for line in result.stdout.splitlines())
     assert result.stderr == "The schema is up to date.\n"
+
+
+def test_an_older_journal_is_migrated_after_a_backup(tmp_path: Path) -> None:
+    journal = tmp_path / "old.db"
+    shutil.copyfile(FIXTURES / "schema-1.db", journal)
+    status = cli("--db", str(journal), "db", "migrate", "--status")
+    assert status.exit_code == 0, status.stderr
+    assert "pending  0002_report_facts" in status.stdout.splitlines()
+    result = cli("--db", str(journal), "db", "migrate")
+    assert result.exit_code == 0, result.stderr
+    backups = [p.name for p in tmp_path.iterdir() if p.name.endswith(".bak")]
+    assert len(backups) == 1
+    assert backups[0].startswith("old.db.schema-1-")
+    checked = cli("--db", str(journal), "db", "check")
+    assert checked.exit_code == 0, checked.stdout
+    assert (
+        checked.stdout.splitlines()[1]
+        == f"Schema: {SCHEMA_VERSION} (this svclog: {SCHEMA_VERSION})"
+    )

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 import svclog.render.exchange as render_exchange
+import svclog.storage.export_records as export_records
 from svclog.render.exchange import CSV_HEADER
 from tests.conftest import (
     ENCOUNTER_FIELDS,
@@ -522,8 +523,12 @@ def test_output_into_a_missing_directory_is_refused(demo: Path, tmp_path: Path) 
 
 
 def _failing_after(monkeypatch: pytest.MonkeyPatch, name: str, rows: int) -> None:
-    """Make the export's per-encounter function `name` fail like a full disk after `rows`."""
-    original = getattr(render_exchange, name)
+    """Make the export's per-encounter function `name` (of render.exchange, or of
+    storage.export_records: records are read a chunk at a time, here of one record) fail like
+    a full disk after `rows`."""
+    monkeypatch.setattr(export_records, "CHUNK", 1)
+    module = render_exchange if hasattr(render_exchange, name) else export_records
+    original = getattr(module, name)
     calls = {"n": 0}
 
     def failing(*args: Any, **kwargs: Any) -> Any:
@@ -532,10 +537,10 @@ def _failing_after(monkeypatch: pytest.MonkeyPatch, name: str, rows: int) -> Non
             raise OSError(28, "No space left on device")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(render_exchange, name, failing)
+    monkeypatch.setattr(module, name, failing)
 
 
-@pytest.mark.parametrize(("fmt", "function"), [("csv", "csv_row"), ("json", "record")])
+@pytest.mark.parametrize(("fmt", "function"), [("csv", "export_cells"), ("json", "_lines")])
 def test_a_failing_export_leaves_no_partial_file(
     demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, function: str
 ) -> None:
@@ -556,7 +561,7 @@ def test_a_failing_forced_export_keeps_the_old_file(
     target = tmp_path / "out.csv"
     target.write_text("yesterday's export\n", encoding="utf-8")
     before = sorted(p.name for p in tmp_path.iterdir())
-    _failing_after(monkeypatch, "csv_row", 5)
+    _failing_after(monkeypatch, "export_cells", 5)
     result = cli("export", "--db", str(demo), "-f", "csv", "-o", str(target), "--force")
     assert result.exit_code == 1
     assert result.stdout == ""

@@ -65,3 +65,37 @@ def test_the_outline_for_the_root_help_matches_the_full_command_line() -> None:
     assert full.exit_code == outline.exit_code == 0
     assert outline.stdout == full.stdout
     assert "report" in outline.stdout
+
+
+def imported_modules(args: list[str]) -> tuple[int, set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return report["code"], set(report["modules"])
+
+
+#: What a table on its way to a pipe does without: Rich draws nothing (the plain table writer
+#: uses only its cell widths and line breaking), nothing parses dates or settings it does not use.
+NOT_FOR_A_PIPED_TABLE = ("rich.console", "rich.table", "rich.text", "sqlite_utils", "dateparser")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--business", "Burrito Barn", "--limit", "20"],
+        ["search", "lunch"],
+        ["show", "1"],
+    ],
+)
+def test_tables_in_a_pipe_import_no_rich_console(db: Path, args: list[str]) -> None:
+    code, _ = imported(["add", "Burrito Barn", "Lunch", "--quiet"])
+    assert code in (0, None)
+    code, modules = imported_modules(args)
+    assert code in (0, None)
+    assert not modules & set(NOT_FOR_A_PIPED_TABLE), sorted(modules & set(NOT_FOR_A_PIPED_TABLE))
+    if args[0] != "show":  # a listing's table shows nothing the settings change
+        assert "tomllib" not in modules

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import typer
@@ -21,15 +20,25 @@ if TYPE_CHECKING:
     from svclog.storage.journal import Journal
 
 
-@dataclass
 class State:
-    """Root options, kept on the root context's `obj`."""
+    """Root options, kept on the root context's `obj`. (A plain class: every command builds
+    one, and a dataclass costs a millisecond to define at start-up.)"""
 
-    root: JournalChoice = field(default_factory=JournalChoice)
-    no_color: bool = False
-    clock: Clock = field(default_factory=clock_from_environment)
-    no_config: bool = False
-    loaded: Settings | None = None
+    __slots__ = ("clock", "loaded", "no_color", "no_config", "root")
+
+    def __init__(
+        self,
+        root: JournalChoice | None = None,
+        no_color: bool = False,
+        clock: Clock | None = None,
+        no_config: bool = False,
+        loaded: Settings | None = None,
+    ) -> None:
+        self.root = root if root is not None else JournalChoice()
+        self.no_color = no_color
+        self.clock = clock if clock is not None else clock_from_environment()
+        self.no_config = no_config
+        self.loaded = loaded
 
 
 def state(ctx: typer.Context) -> State:

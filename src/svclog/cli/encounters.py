@@ -1,14 +1,11 @@
 """Encounter commands: add, list, show, edit, rm, search."""
 
-import shlex
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from svclog.cli import messages
 from svclog.cli.context import open_journal, state, stdin_is_terminal, stdout_terminal, timing
-from svclog.cli.fields import RawFields, clean, draft_from
 from svclog.cli.options import (
     AllowFutureOption,
     BusinessFilter,
@@ -36,6 +33,7 @@ from svclog.render.formats import Format
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from svclog.cli.fields import RawFields
     from svclog.core.models import EncounterDraft, EncounterFilter, NameWarning, Stored
     from svclog.storage.journal import Journal
 
@@ -132,6 +130,8 @@ def add(
 
     On a terminal, missing fields are asked for; off a terminal nothing is ever asked.
     """
+    from svclog.cli.fields import RawFields, clean, draft_from
+
     raw = RawFields(
         when=when,
         channel=channel,
@@ -160,13 +160,15 @@ def add(
     _report_added(stored, quiet)
     kept = stored.encounter.business.category
     if category and not stored.created_business and category.strip() != kept:
+        from svclog.cli import messages
+
         messages.warn(
             f"{stored.encounter.business.name!r} already exists (category: {kept or 'none'}); "
             "--category was not applied (svclog business edit changes it)"
         )
 
 
-def _ask_missing(business: str | None, raw: RawFields) -> str | None:
+def _ask_missing(business: str | None, raw: "RawFields") -> str | None:
     """Ask on a terminal for what a quick one-liner left out."""
     if not stdin_is_terminal():
         return business
@@ -189,7 +191,7 @@ def _ask_missing(business: str | None, raw: RawFields) -> str | None:
     return business
 
 
-def _from_editor(business: str | None, raw: RawFields) -> tuple[str | None, RawFields]:
+def _from_editor(business: str | None, raw: "RawFields") -> tuple[str | None, "RawFields"]:
     from svclog.cli import template
 
     values = {
@@ -223,12 +225,16 @@ def _store(opened: "Journal", draft: "EncounterDraft") -> "Stored":
 
 def _shell_word(text: str) -> str:
     """`text` quoted for a shell command the user can copy."""
+    import shlex
+
     if not any(c in text for c in '"$`\\!'):
         return f'"{text}"'
     return shlex.quote(text)
 
 
 def warn_similar(warnings: "Sequence[NameWarning]") -> None:
+    from svclog.cli import messages
+
     for warning in warnings:
         messages.warn(
             f"the new business {warning.new_name!r} closely resembles {warning.existing!r}; "
@@ -241,10 +247,13 @@ def _report_added(stored: "Stored", quiet: bool) -> None:
     from svclog.core.when import shown
 
     encounter = stored.encounter
-    warn_similar(stored.warnings)
+    if stored.warnings:
+        warn_similar(stored.warnings)
     if quiet:
         print(encounter.id)
         return
+    from svclog.cli import messages
+
     if stored.created_business:
         category = f" ({encounter.business.category})" if encounter.business.category else ""
         messages.info(f"New business: {encounter.business.name}{category}")
@@ -335,8 +344,12 @@ def list_encounters(
             oldest_first=sort is SortChoice.OLDEST,
         )
         with opened.reading() as conn:
-            listing = view.listing("Encounters", timing(ctx))
-            _write_listing(ctx, listing, encounters.select(conn, filters), fmt)
+            if fmt in view.LINE_FORMATS:  # a table needs no timelines, nor the settings
+                lines = encounters.lines(conn, filters)
+                _write_listing(ctx, view.line_listing("Encounters"), lines, fmt)
+            else:
+                listing = view.listing("Encounters", timing(ctx))
+                _write_listing(ctx, listing, encounters.select(conn, filters), fmt)
 
 
 def _write_listing(ctx: typer.Context, listing: object, items: object, fmt: Format) -> None:
@@ -347,6 +360,8 @@ def _write_listing(ctx: typer.Context, listing: object, items: object, fmt: Form
     count = write_many(listing, items, fmt, sys.stdout, stdout_terminal(ctx))  # type: ignore[arg-type]
     sys.stdout.flush()
     if count == 0 and fmt in (Format.TABLE, Format.MD):
+        from svclog.cli import messages
+
         messages.info(f"{getattr(listing, 'empty_message', 'nothing to show').capitalize()}.")
 
 
@@ -412,9 +427,14 @@ def search(
             status=status,
             limit=limit,
         )
+        title = f"Encounters matching {query}"
         with opened.reading() as conn:
-            found = encounters.search(conn, query, filters)
-    _write_listing(ctx, view.listing(f"Encounters matching {query}", timing(ctx)), found, fmt)
+            if fmt in view.LINE_FORMATS:  # a table needs no timelines, nor the settings
+                lines = encounters.search_lines(conn, query, filters)
+                _write_listing(ctx, view.line_listing(title), lines, fmt)
+            else:
+                found = encounters.search(conn, query, filters)
+                _write_listing(ctx, view.listing(title, timing(ctx)), found, fmt)
 
 
 # ----------------------------------------------------------------------------- rm
@@ -434,6 +454,7 @@ def remove(
 ) -> None:
     """Delete encounters with their whole timeline, or single timeline records, in one go
     (svclog undo brings them back)."""
+    from svclog.cli import messages
     from svclog.core.vocabulary import parse_ref
     from svclog.storage import encounters, timeline
     from svclog.storage.journal import command

@@ -24,7 +24,14 @@ from svclog.cli.options import (
 from svclog.core.errors import BadDataError, InvalidValueError, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import IO
+
     from svclog.core.exchange import IncomingEncounter
+    from svclog.core.export_row import ExportRow, RecordLines
+    from svclog.core.models import Encounter
+    from svclog.render.encounters import Timing
+    from svclog.render.writers import Terminal
 
 T = TypeVar("T")
 
@@ -115,13 +122,13 @@ def export(
     """Every encounter with its whole timeline, for scripts, spreadsheets and other machines:
     JSON (one array), NDJSON (one per line) or CSV (one row per encounter: the flat fields,
     summary columns, and the timeline as JSON). Streamed; the same filters as `list`."""
+    import contextlib
+
     from svclog.cli.context import timing
     from svclog.cli.encounters import read_filters
     from svclog.cli.files import atomic_output
-    from svclog.render.exchange import export_view
-    from svclog.render.formats import Format
-    from svclog.render.writers import Terminal, write_many
-    from svclog.storage import encounters
+    from svclog.render.writers import Terminal
+    from svclog.storage import encounters, export_records
 
     if safe and fmt is not ExportFormat.CSV:
         raise UsageError("--safe applies to --format csv")
@@ -140,21 +147,78 @@ def export(
             limit=limit,
             oldest_first=limit is None,
         )
-        view = export_view(timing(ctx), safe)
-        with opened.reading() as conn:
+        with opened.reading() as conn, contextlib.ExitStack() as cleanup:
             total = encounters.count_matching(conn, filters) if sys.stderr.isatty() else None
-            selected: Iterable[Any] = encounters.select(conn, filters)
-            if limit is not None:  # the newest `limit`, still written oldest first
-                selected = reversed(list(selected))
-            items = _progress(selected, total, "Exporting")
+            judged = timing(ctx)
+            write: Callable[[IO[str], Terminal], int]
+            if not export_records.supported(conn):
+                selected = encounters.select(conn, filters)
+                write = _models_writer(selected, limit, judged, fmt, safe, total)
+            elif fmt is ExportFormat.CSV:
+                rows = export_records.csv_rows(conn, filters, judged.window, judged.now)
+                write = _rows_writer(rows, safe, total)
+            else:
+                records = export_records.json_records(
+                    conn, filters, judged.window, judged.now, path=opened.path
+                )
+                cleanup.callback(records.close)  # even if never read: it opened connections
+                write = _records_writer(records, fmt, total)
             if target is None:
-                terminal = Terminal(is_terminal=sys.stdout.isatty())
-                count = write_many(view, items, Format(fmt.value), sys.stdout, terminal)
+                count = write(sys.stdout, Terminal(is_terminal=sys.stdout.isatty()))
             else:
                 with atomic_output(target, force=force) as handle:
-                    count = write_many(view, items, Format(fmt.value), handle, Terminal())
+                    count = write(handle, Terminal())
     where = f" to {target}" if target else ""
     messages.info(f"Exported {count} encounter{'s' if count != 1 else ''}{where}.")
+
+
+def _chunks_total(total: int | None) -> int | None:
+    """How many chunks `total` encounters come in (for the progress bar)."""
+    from svclog.storage.export_records import CHUNK
+
+    return None if total is None else -(-total // CHUNK)
+
+
+def _records_writer(
+    records: "Iterable[RecordLines]", fmt: ExportFormat, total: int | None
+) -> "Callable[[IO[str], Terminal], int]":
+    """JSON or NDJSON of records SQLite wrote whole, streamed in chunks."""
+    from svclog.render.exchange import write_records
+    from svclog.render.formats import Format
+
+    chunks = _progress(records, _chunks_total(total), "Exporting")
+    return lambda out, term: write_records(chunks, Format(fmt.value), out, term)
+
+
+def _rows_writer(
+    rows: "Iterable[Sequence[ExportRow]]", safe: bool, total: int | None
+) -> "Callable[[IO[str], Terminal], int]":
+    """CSV of rows SQLite read whole, streamed in chunks."""
+    from svclog.render.exchange import write_csv_rows
+
+    chunks = _progress(rows, _chunks_total(total), "Exporting")
+    return lambda out, term: write_csv_rows(chunks, safe, out, term)
+
+
+def _models_writer(
+    selected: "Iterable[Encounter]",
+    limit: int | None,
+    timing: "Timing",
+    fmt: ExportFormat,
+    safe: bool,
+    total: int | None,
+) -> "Callable[[IO[str], Terminal], int]":
+    """Where SQLite cannot write the records exactly (no JSON functions): an `Encounter` at a
+    time, through `record` and `csv_row`."""
+    from svclog.render.exchange import export_view
+    from svclog.render.formats import Format
+    from svclog.render.writers import write_many
+
+    view = export_view(timing, safe)
+    if limit is not None:  # the newest `limit`, still written oldest first
+        selected = reversed(list(selected))
+    items = _progress(selected, total, "Exporting")
+    return lambda out, term: write_many(view, items, Format(fmt.value), out, term)
 
 
 # ----------------------------------------------------------------------------- import
@@ -184,36 +248,36 @@ def _read_bytes(path: Path) -> bytes:
 
 def _ndjson(source: str) -> Iterator[tuple[str, Any, dict[str, str]]]:
     """NDJSON read a line at a time, so a large file never sits in memory whole."""
+    import contextlib
     import json
 
-    def lines() -> Iterator[bytes]:
+    loads = json.loads
+    with contextlib.ExitStack() as stack:
         if source == "-":
-            yield from sys.stdin.buffer
-            return
-        try:
-            with Path(source).open("rb") as handle:
-                yield from handle
-        except FileNotFoundError:
-            raise BadDataError(f"no file {source}") from None
-        except IsADirectoryError:
-            raise BadDataError(f"{source} is a directory") from None
-
-    for number, raw in enumerate(lines(), start=1):
-        try:
-            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError as error:
-            raise BadDataError(
-                f"{_name(source)} line {number} is not valid UTF-8 (byte {error.start + 1})"
-            ) from None
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise BadDataError(
-                f"{_name(source)} line {number} is not valid JSON: {error.msg}"
-            ) from None
-        yield f"line {number}", item, {}
+            lines: Iterable[bytes] = sys.stdin.buffer
+        else:
+            try:
+                lines = stack.enter_context(Path(source).open("rb"))
+            except FileNotFoundError:
+                raise BadDataError(f"no file {source}") from None
+            except IsADirectoryError:
+                raise BadDataError(f"{source} is a directory") from None
+        for number, raw in enumerate(lines, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                raise BadDataError(
+                    f"{_name(source)} line {number} is not valid UTF-8 (byte {error.start + 1})"
+                ) from None
+            if not line or line.isspace():  # blank (`not line.strip()`, without the copy)
+                continue
+            try:
+                item = loads(line)
+            except json.JSONDecodeError as error:
+                raise BadDataError(
+                    f"{_name(source)} line {number} is not valid JSON: {error.msg}"
+                ) from None
+            yield f"line {number}", item, {}
 
 
 def _name(source: str) -> str:
@@ -393,7 +457,7 @@ def import_(
         _dry_run(ctx, records, source, db, journal)
         return
     from svclog.cli.context import journal_path
-    from svclog.storage.exchange import Importer, Result
+    from svclog.storage.exchange import Importer, Result, bulk_writes
     from svclog.storage.journal import command
 
     tally = dict.fromkeys(Result, 0)
@@ -401,10 +465,11 @@ def import_(
     new_journal = not path.exists()
     try:
         opened = open_journal(ctx, db, journal, create=True)
-        with opened, command(opened, "import") as log:
+        with opened, bulk_writes(opened), command(opened, "import") as log:
             importer = Importer(log, now, settings(ctx).timely_window)
-            for incoming in _progress(_parsed(records, source), None, "Importing"):
-                tally[importer.bring_in(incoming)] += 1
+            incoming = _progress(_parsed(records, source), None, "Importing")
+            for result in importer.bring_in_all(incoming):
+                tally[result] += 1
             importer.finish()
             log.describe(f"import {_name(source)} ({_summary(tally)})")
     except BaseException:

@@ -11,7 +11,6 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from svclog.cli import messages
 from svclog.core.errors import ExitCode, SvclogError
 
 
@@ -19,11 +18,18 @@ def debugging() -> bool:
     return os.environ.get("SVCLOG_DEBUG", "") not in ("", "0")
 
 
+def _error(text: str) -> None:
+    """The one-line error (messages are imported only when there is one to write)."""
+    from svclog.cli import messages
+
+    messages.error(text)
+
+
 def _report(error: SvclogError) -> int:
     """Print the one-line error (after the traceback, with SVCLOG_DEBUG); return its code."""
     if debugging():
         traceback.print_exc()
-    messages.error(error.message)
+    _error(error.message)
     return int(error.exit_code)
 
 
@@ -48,10 +54,10 @@ class SvclogGroup(TyperGroup):
         except OverflowError:  # a number on the command line beyond what a journal stores
             if debugging():
                 traceback.print_exc()
-            messages.error(f"a number is too large (at most {2**63 - 1})")
+            _error(f"a number is too large (at most {2**63 - 1})")
             raise typer.Exit(int(ExitCode.DOMAIN)) from None
         except KeyboardInterrupt:
-            messages.error("interrupted; nothing was changed by the unfinished command")
+            _error("interrupted; nothing was changed by the unfinished command")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
     def main(
@@ -88,7 +94,7 @@ class SvclogGroup(TyperGroup):
         except SvclogError as error:
             return _report(error)
         except typer.Abort:
-            messages.error("interrupted")
+            _error("interrupted")
             return int(ExitCode.INTERRUPTED)
         except BrokenPipeError:
             _silence_stdout()
@@ -100,13 +106,11 @@ class SvclogGroup(TyperGroup):
                 if type(error).__name__ == "NoArgsIsHelpError":  # a bare group: its help
                     sys.stderr.write(str(error.format_message()).rstrip("\n") + "\n")
                 else:
-                    messages.error(_usage_message(error))
+                    _error(_usage_message(error))
                 return int(error.exit_code)
             if debugging():
                 raise
-            messages.error(
-                f"unexpected {type(error).__name__}: {error} (SVCLOG_DEBUG=1 shows the details)"
-            )
+            _error(f"unexpected {type(error).__name__}: {error} (SVCLOG_DEBUG=1 shows the details)")
             return int(ExitCode.DOMAIN)
         return result if isinstance(result, int) else 0
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from svclog.core import text, validate
 from svclog.core.errors import InvalidValueError
-from svclog.core.ids import is_ulid
 from svclog.core.vocabulary import (
     Apology,
     Dimension,
@@ -30,7 +29,11 @@ from svclog.core.vocabulary import (
 MAX_INTEGER = 2**63 - 1
 _WHOLE = re.compile(r"^-?[0-9]{1,19}$")
 #: Moments a journal keeps: 1970 to the year 9000 (any offset stays inside Python's calendar).
+_EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
+#: Years whose every moment is inside that range whatever its offset (less than a day), so
+#: the comparisons above are needed only near its ends.
+_SAFE_YEARS = range(1971, 8999)
 
 #: Fields of an encounter record (besides the timeline lists).
 ENCOUNTER_FIELDS = (
@@ -59,6 +62,7 @@ ENCOUNTER_FIELDS = (
     "created_at",
     "updated_at",
 )
+_KNOWN_FIELDS = frozenset(ENCOUNTER_FIELDS)
 
 
 @dataclass
@@ -94,7 +98,16 @@ class IncomingEncounter:
     outcome: IncomingRecord | None = None
 
 
+#: Moments already read, by their text: the same few recur within a record (a record created
+#: and never changed, an encounter updated when its response was added).
+_MOMENTS: dict[str, datetime] = {}
+
+
 def _moment(value: Any, name: str, *, required: bool = False) -> datetime | None:
+    if type(value) is str:
+        known = _MOMENTS.get(value)
+        if known is not None:
+            return known
     if value is None or value == "":
         if required:
             raise InvalidValueError(f"{name} is missing")
@@ -108,14 +121,34 @@ def _moment(value: Any, name: str, *, required: bool = False) -> datetime | None
         raise InvalidValueError(f"{name} {value!r} is not an ISO-8601 date and time") from None
     if moment.tzinfo is None:
         raise InvalidValueError(f"{name} {value!r} has no UTC offset")
-    try:
-        if moment < datetime(1970, 1, 1, tzinfo=timezone.utc):
-            raise InvalidValueError(f"{name} {value!r} is before 1970")
-        if moment >= _LATEST:
-            raise InvalidValueError(f"{name} {value!r} is after the year 9000")
-    except OverflowError:
-        raise InvalidValueError(f"{name} {value!r} is out of range") from None
-    return moment.replace(microsecond=0)
+    if moment.year not in _SAFE_YEARS:
+        try:
+            if moment < _EARLIEST:
+                raise InvalidValueError(f"{name} {value!r} is before 1970")
+            if moment >= _LATEST:
+                raise InvalidValueError(f"{name} {value!r} is after the year 9000")
+        except OverflowError:
+            raise InvalidValueError(f"{name} {value!r} is out of range") from None
+    if moment.microsecond:
+        moment = moment.replace(microsecond=0)
+    if len(_MOMENTS) >= 4096:
+        _MOMENTS.clear()
+    _MOMENTS[value] = moment
+    return moment
+
+
+#: Labels already normalised (a journal uses a handful of channels).
+_LABELS: dict[str, str] = {}
+
+
+def _label(value: str, name: str) -> str:
+    """`text.normalise_label`, remembered."""
+    label = _LABELS.get(value)
+    if label is None:
+        label = text.normalise_label(value, name)
+        if len(_LABELS) < 4096:
+            _LABELS[value] = label
+    return label
 
 
 def _bool(value: Any, name: str) -> bool | None:
@@ -127,6 +160,8 @@ def _bool(value: Any, name: str) -> bool | None:
 
 
 def _int(value: Any, name: str) -> int | None:
+    if type(value) is int and -MAX_INTEGER <= value <= MAX_INTEGER:  # the usual case, quickly
+        return value
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -147,16 +182,29 @@ def _text(value: Any, name: str, *, one_line: bool = False) -> str | None:
         raise InvalidValueError(f"{name} must be text, not {value!r}")
     if value == "":
         return None
-    text.check_text(value, name)
+    if "\x00" in value or not value.isascii():  # else `check_text` has nothing to refuse
+        text.check_text(value, name)
     if one_line and ("\n" in value or "\r" in value):
         raise InvalidValueError(f"{name} must be a single line")
     return value
 
 
 def _uid(value: Any, name: str) -> str:
-    if not isinstance(value, str) or not is_ulid(value.upper()):
+    upper = value.upper() if isinstance(value, str) else ""
+    # `is_ulid(upper)`, faster: 26 ASCII letters or digits (upper case, as `upper` is), none
+    # of them I, L, O or U (so Crockford's base 32), the first a digit from 0 to 7.
+    if not (
+        len(upper) == 26
+        and upper.isascii()
+        and upper.isalnum()
+        and upper[0] in "01234567"
+        and "I" not in upper
+        and "L" not in upper
+        and "O" not in upper
+        and "U" not in upper
+    ):
         raise InvalidValueError(f"{name} must be a ULID (26 characters), not {value!r}")
-    return value.upper()
+    return upper
 
 
 def _id(value: Any, name: str) -> int | None:
@@ -166,16 +214,32 @@ def _id(value: Any, name: str) -> int | None:
     return number
 
 
+#: Each vocabulary's members by value: a value given exactly is its member (as `parse` says).
+_MEMBERS: dict[Any, dict[str, Any]] = {
+    kind: {member.value: member for member in kind}
+    for kind in (
+        Apology,
+        Dimension,
+        Direction,
+        EncounterStatus,
+        RemedyType,
+        ResponderLevel,
+        WordOfMouth,
+    )
+}
+
+
 def _vocabulary(kind: Any, value: Any, name: str) -> Any:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
         raise InvalidValueError(f"{name} must be text, not {value!r}")
-    return kind.parse(value, name)
+    member = _MEMBERS[kind].get(value)
+    return member if member is not None else kind.parse(value, name)
 
 
 def _mapping(value: Any, name: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):  # dict: the usual, fast
         raise InvalidValueError(f"{name} must be an object")
     return value
 
@@ -186,6 +250,12 @@ def _list(value: Any, name: str) -> list[Any]:
     if not isinstance(value, list):
         raise InvalidValueError(f"{name} must be a list")
     return value
+
+
+def _items(record: Mapping[str, Any], name: str) -> list[Any]:
+    """`_list` of the field `name`: a list as is (the usual case, without a call)."""
+    value = record.get(name)
+    return value if type(value) is list else _list(value, name)
 
 
 def _stamps(data: Mapping[str, Any], name: str) -> tuple[datetime | None, datetime | None]:
@@ -249,7 +319,7 @@ def _followup(data: Mapping[str, Any], name: str) -> IncomingRecord:
     fields: dict[str, object] = {
         "at": _moment(data.get("at"), f"{name}.at", required=True),
         "direction": _vocabulary(Direction, data.get("direction"), f"{name}.direction"),
-        "channel": text.normalise_label(channel, f"{name}.channel") if channel else None,
+        "channel": _label(channel, f"{name}.channel") if channel else None,
         "note": _text(data.get("note"), f"{name}.note"),
         "due": _moment(data.get("due"), f"{name}.due"),
         "done": bool(_bool(data.get("done"), f"{name}.done")),
@@ -294,8 +364,8 @@ def parse_encounter(data: Any) -> IncomingEncounter:
     """An encounter record in svclog's own shape, checked; raises InvalidValueError naming the
     field that is wrong."""
     record = _mapping(data, "the record")
-    unknown = sorted(set(record) - set(ENCOUNTER_FIELDS))
-    if unknown:
+    if not _KNOWN_FIELDS.issuperset(record):
+        unknown = sorted(set(record) - _KNOWN_FIELDS)
         raise InvalidValueError(f"unknown field {unknown[0]!r}")
     business = _mapping(record.get("business"), "business")
     name = text.required_name(str(business.get("name") or ""), "business.name")
@@ -307,7 +377,7 @@ def parse_encounter(data: Any) -> IncomingEncounter:
     status_text = record.get("status")
     fields: dict[str, object] = {
         "occurred_at": occurred,
-        "channel": text.normalise_label(channel, "channel") if channel else None,
+        "channel": _label(channel, "channel") if channel else None,
         "summary": _text(record.get("summary"), "summary", one_line=True),
         "note": _text(record.get("note"), "note"),
         "failure": bool(failure) or severity is not None,
@@ -325,14 +395,15 @@ def parse_encounter(data: Any) -> IncomingEncounter:
         status = EncounterStatus.OPEN if fields["failure"] else EncounterStatus.RESOLVED
     fields["status"] = status
     tags: list[str] = []
-    for tag in _list(record.get("tags"), "tags"):
+    for tag in _items(record, "tags"):
         if not isinstance(tag, str):
             raise InvalidValueError(f"tags must be text, not {tag!r}")
         clean = text.required_name(tag, "tag")
         if "," in clean:
             raise InvalidValueError(f"tag {tag!r} contains a comma")
         tags.append(clean)
-    created, updated = _stamps(record, "encounter")
+    created = _moment(record.get("created_at"), "encounter.created_at")
+    updated = _moment(record.get("updated_at"), "encounter.updated_at")
     uid_value = record.get("uid")
     incoming = IncomingEncounter(
         uid=_uid(uid_value, "uid"),
@@ -344,15 +415,15 @@ def parse_encounter(data: Any) -> IncomingEncounter:
         created_at=created or occurred,  # type: ignore[arg-type]
         updated_at=updated or created or occurred,  # type: ignore[arg-type]
     )
-    for index, item in enumerate(_list(record.get("responses"), "responses"), start=1):
+    for index, item in enumerate(_items(record, "responses"), start=1):
         incoming.responses.append(
             _response(_mapping(item, f"responses[{index}]"), f"responses[{index}]")
         )
-    for index, item in enumerate(_list(record.get("remedies"), "remedies"), start=1):
+    for index, item in enumerate(_items(record, "remedies"), start=1):
         incoming.remedies.append(
             _remedy(_mapping(item, f"remedies[{index}]"), f"remedies[{index}]")
         )
-    for index, item in enumerate(_list(record.get("followups"), "followups"), start=1):
+    for index, item in enumerate(_items(record, "followups"), start=1):
         incoming.followups.append(
             _followup(_mapping(item, f"followups[{index}]"), f"followups[{index}]")
         )

@@ -15,6 +15,8 @@ def check_text(value: str, field: str) -> str:
     """Refuse text that cannot be stored exactly: NUL bytes and lone surrogates."""
     if "\x00" in value:
         raise InvalidValueError(f"{field} contains a NUL byte")
+    if value.isascii():  # no surrogates; a constant-time test, unlike encoding it
+        return value
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

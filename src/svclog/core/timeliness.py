@@ -27,7 +27,12 @@ class Timeliness:
     def first_response_hours(self) -> float | None:
         if self.first_response_at is None:
             return None
-        return round((self.first_response_at - self.started_at) / timedelta(hours=1), 2)
+        return response_hours(self.first_response_at - self.started_at)
+
+
+def response_hours(waited: timedelta) -> float:
+    """How long the first response took, in hours to two decimals."""
+    return round(waited / timedelta(hours=1), 2)
 
 
 def needs_response(encounter: Encounter) -> bool:

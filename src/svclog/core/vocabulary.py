@@ -15,10 +15,14 @@ class Vocabulary(str, Enum):
 
     @classmethod
     def parse(cls: type[V], value: str, field: str) -> V:
-        key = value.strip().casefold().replace("-", "_").replace(" ", "_")
-        for member in cls:
-            if member.value == key:
-                return member
+        # Values are lower case with `_` (so a value given exactly is its own key): look
+        # it up as given first, then as its key.
+        members = cls._value2member_map_
+        member = members.get(value)
+        if member is None:
+            member = members.get(value.strip().casefold().replace("-", "_").replace(" ", "_"))
+        if member is not None:
+            return member  # type: ignore[return-value]
         allowed = ", ".join(m.value for m in cls)
         raise InvalidValueError(f"{field} {value!r} is not one of: {allowed}")
 

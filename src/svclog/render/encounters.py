@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from svclog.core.models import Encounter
 from svclog.core.timeliness import Timeliness, describe_hours, timeliness
 from svclog.core.vocabulary import EncounterStatus
 from svclog.core.when import iso, shown
 from svclog.render import timeline
+from svclog.render.formats import Format
 from svclog.render.view import Cell, Column, Detail, Record, Section, Styled, View
+
+if TYPE_CHECKING:
+    from svclog.core.listing import EncounterLine
 
 #: Version of the encounter record shape; a change is called out in the changelog.
 ENCOUNTER_SHAPE_VERSION = 1
@@ -22,6 +27,8 @@ STATUS_STYLES = {
     EncounterStatus.RESOLVED: "green",
     EncounterStatus.ABANDONED: "dim",
 }
+#: The status cell of each status, made once: a listing may have thousands of rows.
+_STATUS_CELLS = {status: Styled(status.value, style) for status, style in STATUS_STYLES.items()}
 
 
 @dataclass(frozen=True)
@@ -121,20 +128,27 @@ def flat(encounter: Encounter, timing: Timing) -> Sequence[Any]:
     ]
 
 
-def _failure(encounter: Encounter) -> Cell:
+def _failure(encounter: Encounter | EncounterLine) -> Cell:
     if not encounter.failure:
         return "—"
-    parts = [f"sev {encounter.severity}" if encounter.severity else "failure"]
-    if encounter.issue:
-        parts.append(encounter.issue)
+    return _failure_cell(encounter.severity, encounter.issue)
+
+
+@functools.lru_cache(maxsize=1024)
+def _failure_cell(severity: int | None, issue: str | None) -> Cell:
+    """The failure cell for a severity and an issue (the same few pairs recur in a listing)."""
+    parts = [f"sev {severity}" if severity else "failure"]
+    if issue:
+        parts.append(issue)
     return Styled(" · ".join(parts), "red")
 
 
-def _status(encounter: Encounter) -> Cell:
-    return Styled(encounter.status.value, STATUS_STYLES[encounter.status])
+def _status(encounter: Encounter | EncounterLine) -> Cell:
+    return _STATUS_CELLS[encounter.status]
 
 
-def cells(encounter: Encounter) -> Sequence[Cell]:
+def cells(encounter: Encounter | EncounterLine) -> Sequence[Cell]:
+    """One table row; an encounter and its line give the same row."""
     return [
         str(encounter.id),
         shown(encounter.occurred_at),
@@ -165,6 +179,31 @@ def listing(title: str, timing: Timing) -> View[Encounter]:
         record=lambda encounter: record(encounter, timing),
         flat_header=FLAT_HEADER,
         flat=lambda encounter: flat(encounter, timing),
+        empty_message="no encounters match",
+    )
+
+
+def _no_record(line: EncounterLine) -> Record:
+    raise TypeError("an encounter line has no record; read whole encounters for json and csv")
+
+
+def _no_flat(line: EncounterLine) -> Sequence[Any]:
+    raise TypeError("an encounter line has no flat row; read whole encounters for csv")
+
+
+#: The formats a listing of `EncounterLine`s can be written in (they need only `cells`).
+LINE_FORMATS = frozenset({Format.TABLE, Format.MD})
+
+
+def line_listing(title: str) -> View[EncounterLine]:
+    """`listing` for encounter lines: the same table, for the formats in `LINE_FORMATS`."""
+    return View(
+        title=title,
+        columns=COLUMNS,
+        cells=cells,
+        record=_no_record,
+        flat_header=FLAT_HEADER,
+        flat=_no_flat,
         empty_message="no encounters match",
     )
 

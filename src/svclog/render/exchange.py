@@ -7,14 +7,22 @@ timeline as JSON in its last four columns, so that importing svclog's own CSV lo
 
 from __future__ import annotations
 
+import codecs
 import json
-from collections.abc import Sequence
-from typing import Any
+import os
+from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta
+from typing import IO, Any, cast
 
+from svclog.core.export_row import ExportRow, RecordLines
 from svclog.core.models import Encounter
+from svclog.core.timeliness import response_hours
 from svclog.render.encounters import FLAT_HEADER, Timing, flat, record
+from svclog.render.formats import Format
+from svclog.render.sanitize import json_escape_unsafe
+from svclog.render.sanitize import safe as neutralised
 from svclog.render.view import View
-from svclog.render.writers import csv_value
+from svclog.render.writers import Terminal, csv_value, csv_writer
 
 #: Version of the export shapes (the encounter record, and these CSV columns).
 EXPORT_VERSION = 1
@@ -91,3 +99,112 @@ def export_view(timing: Timing, safe: bool) -> View[Encounter]:
 
 def is_svclog_csv(header: Sequence[str]) -> bool:
     return tuple(header[: len(CSV_HEADER)]) == CSV_HEADER
+
+
+# ----------------------------------------------------------------------------- records read whole
+#
+# The export's fast path: storage/export_records.py reads each record as its JSON text (and
+# each CSV row as an `ExportRow`) straight from SQLite. What is written is byte for byte what
+# `write_many` writes of `export_view`.
+
+
+def _byte_writer(out: IO[str], terminal: bool) -> Callable[[bytes], object]:
+    """How UTF-8 JSON text goes to `out`: into its byte buffer when that takes the very same
+    bytes (no decoding and encoding again), else as text; for a terminal, with the characters
+    `safe` neutralises written as JSON escapes (as `json_text` does)."""
+    if terminal:
+        return lambda data: out.write(json_escape_unsafe(data.decode("utf-8")))
+    buffer = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None)
+    utf8 = bool(encoding) and codecs.lookup(str(encoding)).name == "utf-8"
+    if buffer is not None and utf8 and os.linesep == "\n":  # no newline translation to skip
+        out.flush()
+        return cast("Callable[[bytes], object]", buffer.write)
+    return lambda data: out.write(data.decode("utf-8"))
+
+
+def write_records(chunks: Iterable[RecordLines], fmt: Format, out: IO[str], term: Terminal) -> int:
+    """JSON (one array) or NDJSON of records read as JSON text, exactly as `write_many` writes
+    their `record`s; returns how many."""
+    if fmt not in (Format.JSON, Format.NDJSON):
+        raise ValueError(f"records are written as json or ndjson, not {fmt.value}")
+    write = _byte_writer(out, term.is_terminal)
+    array = fmt is Format.JSON
+    count = 0
+    if array:
+        write(b"[")
+    for chunk in chunks:
+        if not chunk.size:
+            continue
+        if array:
+            write((b"\n" if count == 0 else b",\n") + chunk.text.replace(b"\n", b",\n"))
+        else:
+            write(chunk.text + b"\n")
+        count += chunk.size
+    if array:
+        write(b"\n]\n" if count else b"]\n")
+    return count
+
+
+def _flag(value: int | None) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def export_cells(row: ExportRow) -> list[Any]:
+    """`csv_row` of an `ExportRow`: the values of the `CSV_HEADER` columns."""
+    seconds = row.first_response_seconds
+    return [
+        row.id,
+        row.uid,
+        row.business,
+        row.category,
+        row.occurred_at,
+        row.channel,
+        row.summary,
+        row.note,
+        bool(row.failure),
+        row.severity,
+        row.issue,
+        row.dimension,
+        bool(row.complained),
+        row.complained_at,
+        row.client,
+        row.tags,
+        row.status,
+        _flag(row.timely),
+        _flag(row.disputed),
+        row.created_at,
+        row.updated_at,
+        None if seconds is None else response_hours(timedelta(seconds=seconds)),
+        row.best_quality,
+        ",".join(dict.fromkeys(row.remedy_types.split(","))) if row.remedy_types else "",
+        _flag(row.returned),
+        row.recommend,
+        row.word_of_mouth,
+        row.told,
+        row.review,
+        row.switched_to,
+        row.responses,
+        row.remedies,
+        row.followups,
+        row.outcome or "",
+    ]
+
+
+def write_csv_rows(
+    chunks: Iterable[Sequence[ExportRow]], safe: bool, out: IO[str], term: Terminal
+) -> int:
+    """The CSV export of `ExportRow`s (`--safe`: spreadsheet-safe); returns how many."""
+    writer = csv_writer(out)
+    writer.writerow(CSV_HEADER)
+    count = 0
+    for chunk in chunks:
+        for row in chunk:
+            cells = [csv_value(cell) for cell in export_cells(row)]
+            if safe:
+                cells = [spreadsheet_safe(cell) for cell in cells]
+            if term.is_terminal:
+                cells = [neutralised(cell) for cell in cells]
+            writer.writerow(cells)
+        count += len(chunk)
+    return count

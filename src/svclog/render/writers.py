@@ -126,7 +126,8 @@ def write_many(view: View[T], items: Iterable[T], fmt: Format, out: IO[str], ter
 def write_one(detail: Detail[T], item: T, fmt: Format, out: IO[str], term: Terminal) -> None:
     """Write one item on its own (`show`)."""
     if fmt is Format.TABLE:
-        _rich_detail(detail, item, out, term)
+        if term.color or not _plain_detail(detail, item, out, term):
+            _rich_detail(detail, item, out, term)
     elif fmt is Format.JSON:
         out.write(json_text(detail.record(item), indent=2, terminal=term.is_terminal) + "\n")
     elif fmt is Format.NDJSON:
@@ -194,11 +195,15 @@ def _widths(columns: Sequence[Column], rows: list[list[Cell]], width: int) -> di
         max([len(column.header)] + [cell_len(safe_line(_plain(row[i]))) for row in rows])
         for i, column in enumerate(columns)
     ]
-    shown = [
-        i
-        for i, column in enumerate(columns)
-        if not column.optional or any(_plain(r[i]) for r in rows)
-    ]
+    filled = [any(_plain(r[i]) for r in rows) for i in range(len(columns))]
+    return fit_widths(columns, natural, filled, width)
+
+
+def fit_widths(
+    columns: Sequence[Column], natural: Sequence[int], filled: Sequence[bool], width: int
+) -> dict[int, int]:
+    """`_widths` from each column's natural width and whether any of its cells has text."""
+    shown = [i for i, column in enumerate(columns) if not column.optional or filled[i]]
     while True:
         room = width - 3 * len(shown) - 1  # one space of padding each side, one between, edges
         widths = {i: natural[i] for i in shown}
@@ -227,9 +232,68 @@ def _widths(columns: Sequence[Column], rows: list[list[Cell]], width: int) -> di
 
 def _rich_table(view: View[T], items: Iterable[T], out: IO[str], term: Terminal) -> int:
     rows = [list(view.cells(item)) for item in items]
-    if rows:
+    if rows and not (not term.color and _plain_table(view.title, view.columns, rows, out, term)):
         _print_table(console_for(out, term), view.title, view.columns, rows)
     return len(rows)
+
+
+def _plain_table(
+    title: str, columns: Sequence[Column], rows: list[list[Cell]], out: IO[str], term: Terminal
+) -> bool:
+    """Write the table as Rich would without colour, but directly (`plaintable`); False when
+    only Rich can draw it."""
+    from svclog.render import plaintable
+
+    if not plaintable.usable(out):
+        return False
+    drawn = _plain_table_text(title, columns, rows, plaintable.console_width(term.width))
+    if drawn is None:
+        return False
+    out.write(drawn)
+    return True
+
+
+def _plain_table_text(
+    title: str, columns: Sequence[Column], rows: list[list[Cell]], width: int
+) -> str | None:
+    from svclog.render import plaintable
+
+    texts = plaintable.column_texts(rows) if rows else [[] for _ in columns]
+    if texts is None:
+        return None
+    natural = plaintable.natural_widths(columns, texts)
+    filled = [any(cells) for cells in texts]
+    return plaintable.draw(
+        title, columns, texts, fit_widths(columns, natural, filled, width), width
+    )
+
+
+def _plain_detail(detail: Detail[T], item: T, out: IO[str], term: Terminal) -> bool:
+    """Write `show`'s view as Rich would without colour, but directly (`plaintable`); False
+    when only Rich can draw it."""
+    from svclog.render import plaintable
+
+    if not plaintable.usable(out):
+        return False
+    width = plaintable.console_width(term.width)
+    fields = [(label, _plain(cell)) for label, cell in detail.fields(item)]
+    head = plaintable.fields(safe_line(detail.title(item)), fields, width)
+    if head is None:
+        return False
+    parts = [head]
+    for heading, body in detail.blocks(item):
+        block = plaintable.block(heading, safe(body), width)
+        if block is None:
+            return False
+        parts.append("\n" + block)
+    for section in detail.sections(item):
+        rows = [list(row) for row in section.rows]
+        table = _plain_table_text(section.title, section.columns, rows, width)
+        if table is None:
+            return False
+        parts.append("\n" + table)
+    out.write("".join(parts))
+    return True
 
 
 def _print_table(

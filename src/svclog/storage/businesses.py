@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
 import sqlite3
-from collections.abc import Iterable
 from datetime import datetime
 
 from svclog.core import text
@@ -67,19 +65,79 @@ def require(conn: sqlite3.Connection, name: str) -> Business:
     raise NotFoundError(f"no business named {name!r}{hint}")
 
 
-def _all_names(conn: sqlite3.Connection) -> Iterable[tuple[str, str]]:
-    """Every (key, display name) a business is known by, names and aliases."""
-    for row in conn.execute("SELECT name_key, name FROM business"):
-        yield row[0], row[1]
-    for row in conn.execute(
-        "SELECT alias_key, business.name FROM business_alias"
-        " JOIN business ON business.id = business_alias.business_id"
-    ):
-        yield row[0], row[1]
+#: A new name is compared (difflib) with the known names that begin like it: the same first
+#: `_START` letters and digits of the skeleton, or ones a slip away from them (one changed,
+#: missing, extra, or two swapped), found by index range scans. Comparing it with every known
+#: name took 50 ms in a journal of 20,000 businesses; this takes a few. Slips after the first
+#: letters are found as before, one slip among them too; only two slips among the first three
+#: letters go unnoticed (of 585 names typed with one to three random slips into a known one,
+#: 581 warned about it, against 585 when compared with every name).
+_START = 3
+_SLIPS = "abcdefghijklmnopqrstuvwxyz0123456789"
+#: Keys (aliases, or a name without letters) also hold spaces and punctuation.
+_KEY_SLIPS = _SLIPS + " '&.-,/()!"
+
+
+def _beginnings(text_: str, slips: str) -> list[tuple[str, str]]:
+    """The ranges of strings that begin like `text_` (its first `_START` characters), or a
+    slip away from that: (low, high) bounds for an index range scan."""
+    start = text_[:_START]
+    found = {start}
+    for i in range(len(start)):
+        found.add((text_[:i] + text_[i + 1 :])[:_START])  # the new one has a letter more
+        for letter in slips:
+            found.add(start[:i] + letter + start[i + 1 :])  # one letter changed
+            found.add((start[:i] + letter + start[i:])[:_START])  # the new one lacks one
+        if i + 1 < len(start):
+            found.add(start[:i] + start[i + 1] + start[i] + start[i + 2 :])  # two swapped
+    for letter in slips:
+        found.add((start + letter)[:_START])
+    return [
+        (low, low[:-1] + chr(ord(low[-1]) + 1))
+        for low in sorted(found)
+        if low and ord(low[-1]) < 0x10FFFF
+    ]
+
+
+def _candidates(conn: sqlite3.Connection, key: str, skeleton: str) -> dict[str, str]:
+    """(key, display name) of the businesses and aliases that begin like `key` (see `_START`)
+    and whose length leaves difflib a chance (its `real_quick_ratio`: twice the shorter
+    length over the sum of both must reach `SIMILARITY`, which has three decimals at most)."""
+    if skeleton:
+        names = _begin_like(conn, "business", "name_skeleton", key, _beginnings(skeleton, _SLIPS))
+    else:
+        names = _begin_like(conn, "business", "name_key", key, _beginnings(key, _KEY_SLIPS))
+    aliases = _begin_like(conn, "business_alias", "alias_key", key, _beginnings(key, _KEY_SLIPS))
+    return {**names, **aliases}
+
+
+def _begin_like(
+    conn: sqlite3.Connection, table: str, column: str, key: str, ranges: list[tuple[str, str]]
+) -> dict[str, str]:
+    """(key, business name) of the rows of `table` whose `column` falls in one of `ranges`
+    (an index range scan each), of a length close enough to `key`'s."""
+    if not ranges:
+        return {}
+    other = "alias_key" if table == "business_alias" else "name_key"
+    join = (
+        " JOIN business ON business.id = business_alias.business_id" if other == "alias_key" else ""
+    )
+    sql = (
+        f"WITH start(low, high) AS (VALUES {', '.join('(?, ?)' for _ in ranges)})"
+        f" SELECT {table}.{other}, business.name FROM start JOIN {table}"
+        f" ON {table}.{column} >= start.low AND {table}.{column} < start.high{join}"
+        f" WHERE 2000 * min(length({table}.{other}), ?) >= ? * (length({table}.{other}) + ?)"
+    )
+    params: list[str | int] = [bound for pair in ranges for bound in pair]
+    params += [len(key), round(SIMILARITY * 1000), len(key)]
+    return dict(conn.execute(sql, params).fetchall())
 
 
 def similar_names(conn: sqlite3.Connection, name: str) -> list[str]:
-    """Existing businesses whose names closely resemble `name` (not equal to it)."""
+    """Existing businesses whose names closely resemble `name` (not equal to it): the same
+    skeleton (`Smokeys BBQ`, `Smokey's B.B.Q.`), else keys difflib finds close."""
+    import difflib
+
     key = text.name_key(name)
     skeleton = text.name_skeleton(name)
     found: list[str] = []
@@ -90,7 +148,7 @@ def similar_names(conn: sqlite3.Connection, name: str) -> list[str]:
             found.append(row[0])
     if found:
         return found
-    names = dict(_all_names(conn))
+    names = _candidates(conn, key, skeleton)
     names.pop(key, None)
     for match in difflib.get_close_matches(key, list(names), n=3, cutoff=SIMILARITY):
         if names[match] not in found:

@@ -21,7 +21,12 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from svclog.core import text
-from svclog.core.exchange import MAX_INTEGER, IncomingEncounter, IncomingRecord
+from svclog.core.exchange import (
+    ENCOUNTER_FIELDS,
+    MAX_INTEGER,
+    IncomingEncounter,
+    IncomingRecord,
+)
 from svclog.core.timeliness import derived_timely
 from svclog.core.vocabulary import RecordKind, Vocabulary
 from svclog.storage import businesses, timeline
@@ -482,24 +487,18 @@ class Importer:
 
 #: The encounter fields `_encounter_values` knows (all that `parse_encounter` and
 #: `from_encounter` give); a record with others goes through `bring_in`.
-_ENCOUNTER_FIELDS = frozenset(
-    {
-        "occurred_at",
-        "channel",
-        "summary",
-        "note",
-        "failure",
-        "severity",
-        "issue",
-        "dimension",
-        "complained",
-        "complained_at",
-        "client",
-        "timely",
-        "disputed",
-        "status",
-    }
-)
+_ENCOUNTER_FIELDS = frozenset(ENCOUNTER_FIELDS) - {
+    "id",
+    "uid",
+    "business",
+    "tags",
+    "responses",
+    "remedies",
+    "followups",
+    "outcome",
+    "created_at",
+    "updated_at",
+}
 _ENCOUNTER_COLUMNS = (
     "id",
     "uid",

@@ -523,43 +523,16 @@ _ENCOUNTER_COLUMNS = (
     "updated_at",
 )
 _KINDS = (RecordKind.RESPONSE, RecordKind.REMEDY, RecordKind.FOLLOWUP, RecordKind.OUTCOME)
-#: Each kind's fields, in the order of its columns (as `timeline.columns` maps them).
-_RECORD_FIELDS = {
-    RecordKind.RESPONSE: (
-        "at",
-        "by",
-        "quality",
-        "apology",
-        "listened",
-        "fixed",
-        "asked_more",
-        "prevented",
-        "note",
-    ),
-    RecordKind.REMEDY: ("at", "type", "value", "currency", "delivered", "note"),
-    RecordKind.FOLLOWUP: ("at", "direction", "channel", "note", "due", "done"),
-    RecordKind.OUTCOME: (
-        "at",
-        "returned",
-        "recommend",
-        "word_of_mouth",
-        "told",
-        "review",
-        "switched_to",
-    ),
-}
 _ENCOUNTER_WIDTH = len(_ENCOUNTER_FIELDS)
-_RECORD_WIDTH = {kind: len(names) for kind, names in _RECORD_FIELDS.items()}
-_RECORD_MOMENTS = {"at": "at_offset", "due": "due_offset"}
-_RECORD_RENAMED = {"by": "responder"}
+_RECORD_WIDTH = {kind: len(names) for kind, names in timeline.FIELDS.items()}
 
 
 def _record_columns(kind: RecordKind) -> tuple[str, ...]:
     columns = ["id", "uid", "encounter_id"]
-    for name in _RECORD_FIELDS[kind]:
-        columns.append(_RECORD_RENAMED.get(name, name))
-        if name in _RECORD_MOMENTS:
-            columns.append(_RECORD_MOMENTS[name])
+    for name in timeline.FIELDS[kind]:
+        columns.append(timeline.COLUMN.get(name, name))
+        if name in timeline.MOMENTS:
+            columns.append(timeline.MOMENTS[name])
     return (*columns, "created_at", "updated_at")
 
 
@@ -619,7 +592,7 @@ def _usual(incoming: IncomingEncounter) -> bool:
 
 
 # The values of a timeline table's columns after id, uid and encounter_id (stamps aside), as
-# `timeline.columns` makes them, in the order of `_RECORD_FIELDS`.
+# `timeline.columns` makes them, in the order of `timeline.FIELDS`.
 
 
 def _response_values(fields: dict[str, object]) -> tuple[object, ...]:

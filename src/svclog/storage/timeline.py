@@ -30,12 +30,13 @@ TABLES = {
 }
 
 #: Field names (as in the JSON records) whose columns differ.
-_COLUMN = {"by": "responder"}
+COLUMN = {"by": "responder"}
 #: Moments, stored as UTC text plus an offset column.
-_MOMENTS = {"at": "at_offset", "due": "due_offset"}
+MOMENTS = {"at": "at_offset", "due": "due_offset"}
 _BOOLEANS = {"listened", "fixed", "asked_more", "prevented", "delivered", "done", "returned"}
-_FIELDS = {
-    RecordKind.RESPONSE: {
+#: Each kind's fields, in the order of its table's columns.
+FIELDS = {
+    RecordKind.RESPONSE: (
         "at",
         "by",
         "quality",
@@ -45,10 +46,10 @@ _FIELDS = {
         "asked_more",
         "prevented",
         "note",
-    },
-    RecordKind.REMEDY: {"at", "type", "value", "currency", "delivered", "note"},
-    RecordKind.FOLLOWUP: {"at", "direction", "channel", "note", "due", "done"},
-    RecordKind.OUTCOME: {
+    ),
+    RecordKind.REMEDY: ("at", "type", "value", "currency", "delivered", "note"),
+    RecordKind.FOLLOWUP: ("at", "direction", "channel", "note", "due", "done"),
+    RecordKind.OUTCOME: (
         "at",
         "returned",
         "recommend",
@@ -56,7 +57,7 @@ _FIELDS = {
         "told",
         "review",
         "switched_to",
-    },
+    ),
 }
 
 
@@ -65,7 +66,7 @@ def _bool(value: int | None) -> bool | None:
 
 
 def _moment(row: sqlite3.Row, column: str) -> datetime:
-    moment = join(row[column], row[_MOMENTS[column]])
+    moment = join(row[column], row[MOMENTS[column]])
     assert moment is not None
     return moment
 
@@ -171,17 +172,17 @@ def children(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Children
 def columns(kind: RecordKind, fields: Mapping[str, object]) -> dict[str, Value]:
     values: dict[str, Value] = {}
     for name, value in fields.items():
-        if name not in _FIELDS[kind]:
+        if name not in FIELDS[kind]:
             raise ValueError(f"{name} is not a field of a {kind.value}")
-        if name in _MOMENTS:
+        if name in MOMENTS:
             assert value is None or isinstance(value, datetime)
-            values[name], values[_MOMENTS[name]] = split(value)
+            values[name], values[MOMENTS[name]] = split(value)
         elif name in _BOOLEANS:
             values[name] = None if value is None else int(bool(value))
         elif isinstance(value, Enum):
-            values[_COLUMN.get(name, name)] = str(value.value)
+            values[COLUMN.get(name, name)] = str(value.value)
         elif value is None or isinstance(value, (str, int)):
-            values[_COLUMN.get(name, name)] = value
+            values[COLUMN.get(name, name)] = value
         else:
             raise ValueError(f"unexpected value for {name}: {value!r}")
     return values

@@ -327,6 +327,45 @@ def test_after_the_lock_is_released_the_write_goes_through(db: Path) -> None:
     assert count_encounters(db) == 2
 
 
+INTERRUPTING_PROBE = """
+import os, signal, sys
+from svclog.storage import encounters
+
+def add_interrupted(*args, **kwargs):
+    # Ctrl-C landing in code compiled from a string, as when a dataclass builds its methods.
+    source = "os.kill(os.getpid(), signal.SIGINT)\\nfor _ in range(10**6): pass"
+    exec(source, {"os": os, "signal": signal})
+    raise AssertionError("SIGINT did not interrupt")
+
+encounters.add = add_interrupted
+from svclog.cli.main import run
+run()
+"""
+
+
+def test_ctrl_c_inside_string_compiled_code_still_exits_130(tmp_path: Path, db: Path) -> None:
+    """Under `python -m`, CPython turns a bare KeyboardInterrupt that passed through code
+    compiled from a string into death by SIGINT, even after svclog has chosen exit 130."""
+    fill(db, 1)
+    (tmp_path / "interrupting_probe.py").write_text(INTERRUPTING_PROBE)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tmp_path), env.get("PYTHONPATH")]))
+    result = subprocess.run(
+        [sys.executable, "-m", "interrupting_probe", "add", "Burrito Place", "never stored"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 130, result.stderr
+    assert result.stdout == ""
+    assert one_error_line(result.stderr) == (
+        "Error: interrupted; nothing was changed by the unfinished command"
+    )
+    assert count_encounters(db) == 1
+
+
 # ----------------------------------------------------------------------------- (f) a terminal
 
 

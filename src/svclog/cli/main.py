@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+from types import FrameType
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C, raised by svclog's own SIGINT handler instead of Python's.
+
+    CPython remembers a bare KeyboardInterrupt that passes through code compiled from a string
+    (a dataclass or namedtuple being built, an annotation evaluated during a lazy import) and,
+    under `python -m svclog`, ends the process by SIGINT after svclog has already reported the
+    interruption and chosen exit 130. It compares the exception's exact type, so a subclass
+    keeps the documented exit code.
+    """
+
+
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted
+
+
+def catch_interrupts() -> None:
+    """Make Ctrl-C raise `Interrupted`, unless SIGINT was ignored or taken over by the caller."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _raise_interrupted)
 
 
 def run() -> None:
     # Every file svclog creates (journal, WAL, exports, backups) is private to its owner.
     os.umask(0o077)
+    catch_interrupts()
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:

@@ -144,6 +144,41 @@ def test_a_wrapped_column_is_drawn_plainly() -> None:
     assert plain_text("Timeline", cols, rows, 30).count("\n") > 10  # wrapped onto lines
 
 
+#: ASCII text as reports hold it: words of every length, runs of spaces, words too long for a line.
+ascii_text = st.lists(
+    st.sampled_from(["a", "to", "the", "undecided", "Lighthouse,", " ", "  ", "x" * 30, "-"]),
+    max_size=16,
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(ascii_text, st.integers(1, 40))
+def test_ascii_lines_break_where_rich_breaks_them(line: str, width: int) -> None:
+    from rich._wrap import divide_line
+
+    expected = divide_line(line, width, fold=True)
+    found = plaintable._ascii_breaks(line, width)
+    if found is not None:  # None: a word (with the spaces that begin the line) is too long
+        assert found == expected
+    if all(len(word) <= width for word in line.split()) and not line.startswith(" "):
+        assert found is not None
+    for justify in ("left", "default"):  # the ASCII lines, as Rich's functions make them
+        assert plaintable._wrap(line, width, justify) == plaintable._rich_wrap(line, width, justify)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(ascii_text, ascii_text), min_size=1, max_size=8), st.integers(30, 120))
+def test_a_wrapped_ascii_column_is_drawn_as_rich_draws_it(
+    rows: list[tuple[str, str]], width: int
+) -> None:
+    """The loyalty report's shape: a short column, and a reason column that wraps."""
+    cols = [Column("Business", ratio=1, min_width=8), Column("Reason", ratio=2, wrap=True)]
+    cells: list[list[Cell]] = [[name, reason] for name, reason in rows]
+    plain = plain_text("Loyalty", cols, cells, width)
+    if plain is not None:
+        assert plain == rich_text("Loyalty", cols, cells, width)
+
+
 def test_accents_and_wide_characters_are_drawn_plainly() -> None:
     cols = [Column("ID", justify="right"), Column("Business", ratio=1, min_width=4)]
     rows: list[list[Cell]] = [["1", "Élan Bistro"], ["22", "寿司 Sushi-Ya Tokyo"], ["3", "x"]]

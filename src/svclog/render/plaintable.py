@@ -171,28 +171,71 @@ def _wrapped_rows(
 _TRAILING_SPACE = re.compile(r"\s+$")
 
 
+def _ascii_breaks(line: str, width: int) -> list[int] | None:
+    """Where Rich's `divide_line` breaks a line of printable ASCII (one cell per character,
+    words parted by spaces), or None when a word is longer than a line (Rich folds it; that is
+    left to Rich).
+
+    Rich puts a word on the line while its end (without the spaces after it) is within the
+    width, spaces at the start of the text counting as the first word's: so each line ends
+    before the word that the width cuts through, or after the spaces the width ends in."""
+    end = len(line)
+    breaks: list[int] = []
+    start = 0
+    first = end - len(line.lstrip(" "))  # where the first word's letters begin
+    while start + width < end:
+        limit = start + width
+        if line[limit] == " ":
+            if first >= limit:
+                return None
+            start = end - len(line[limit:].lstrip(" "))
+            if start == end:  # only spaces after the width: they stay on this line
+                return breaks
+        else:
+            space = line.rfind(" ", first, limit)
+            if space < 0:
+                return None
+            start = space + 1
+        breaks.append(start)
+        first = start
+    return breaks
+
+
 def _wrap(text: str, width: int, justify: str) -> list[str]:
     """Rich's `Text.wrap` of plain text, folding words longer than a line: its lines, each
     padded to `width` when `justify` is "left" (as in a table), as they are for "default"."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if line.isascii() and line.isprintable():  # the usual text: one cell per character
+            breaks = _ascii_breaks(line, width)
+            if breaks is not None:
+                # Rich drops the spaces that run past the width, then cuts at the width.
+                pieces = [line[a:b][:width] for a, b in itertools.pairwise([0, *breaks, None])]
+                lines.extend([p.ljust(width) for p in pieces] if justify == "left" else pieces)
+                continue
+        lines.extend(_rich_wrap(line, width, justify))
+    return lines
+
+
+def _rich_wrap(line: str, width: int, justify: str) -> list[str]:
+    """`_wrap` of one line with Rich's functions: any text, words too long for a line."""
     from rich._wrap import divide_line
     from rich.cells import cell_len, set_cell_size
 
     lines: list[str] = []
-    for line in text.split("\n"):
-        offsets = divide_line(line, width, fold=True)
-        bounds = [0, *offsets, len(line)]
-        for start, end in itertools.pairwise(bounds):
-            piece = line[start:end]
-            if len(piece) > width:  # Text.rstrip_end: spaces beyond the width go
-                trailing = _TRAILING_SPACE.search(piece)
-                if trailing is not None:
-                    piece = piece[: len(piece) - min(len(trailing.group(0)), len(piece) - width)]
-            size = cell_len(piece)
-            if size > width:  # Text.truncate, overflow "fold"
-                piece = set_cell_size(piece, width)
-            elif justify == "left" and size < width:
-                piece += " " * (width - size)
-            lines.append(piece)
+    bounds = [0, *divide_line(line, width, fold=True), len(line)]
+    for start, end in itertools.pairwise(bounds):
+        piece = line[start:end]
+        if len(piece) > width:  # Text.rstrip_end: spaces beyond the width go
+            trailing = _TRAILING_SPACE.search(piece)
+            if trailing is not None:
+                piece = piece[: len(piece) - min(len(trailing.group(0)), len(piece) - width)]
+        size = cell_len(piece)
+        if size > width:  # Text.truncate, overflow "fold"
+            piece = set_cell_size(piece, width)
+        elif justify == "left" and size < width:
+            piece += " " * (width - size)
+        lines.append(piece)
     return lines
 
 

@@ -41,7 +41,7 @@ from svclog.core.vocabulary import (
 )
 from svclog.render.encounters import Timing, record
 from svclog.render.exchange import csv_row, export_cells
-from svclog.storage import encounters, timeline
+from svclog.storage import encounters, snapshot, timeline
 from svclog.storage.encounters import EncounterChanges
 from svclog.storage.journal import Journal, command
 from tests.conftest import cli, copy_journal
@@ -60,7 +60,7 @@ def settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(autouse=True)
 def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
     """Two readers share an export on a machine with more than one core: have two."""
-    monkeypatch.setattr(export_records.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(snapshot.os, "cpu_count", lambda: 2)
 
 
 # ----------------------------------------------------------------------------- encounters
@@ -487,7 +487,7 @@ def test_a_commit_between_the_readers_starts_leaves_the_work_to_one(
     varied: Journal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     versions = iter(range(1000))  # every look sees a new commit
-    monkeypatch.setattr(export_records, "_data_version", lambda conn: next(versions))
+    monkeypatch.setattr(snapshot, "data_version", lambda conn: next(versions))
     monkeypatch.setattr(export_records, "_together", None)  # would fail if called
     with varied.reading() as conn:
         assert assert_same_as_models(conn, EncounterFilter(), Timing(WINDOW, NOW), varied.path)
@@ -500,7 +500,7 @@ def test_a_commit_between_the_readers_starts_is_seen_by_both(
     readers start again, together, and both see it."""
     monkeypatch.setattr(export_records, "CHUNK", 7)
     begun: list[object] = []
-    original = export_records._begin
+    original = snapshot.begin
 
     def begin(conn: sqlite3.Connection) -> None:
         original(conn)
@@ -509,7 +509,7 @@ def test_a_commit_between_the_readers_starts_is_seen_by_both(
             with Journal.open(varied.path, FixedClock(NOW)) as other:
                 write(other, Spec("Late Shop", None, NOW, {}, None, [], {}, [], [], [], None))
 
-    monkeypatch.setattr(export_records, "_begin", begin)
+    monkeypatch.setattr(snapshot, "begin", begin)
     with varied.reading() as conn:
         records = fast_records(conn, EncounterFilter(), Timing(WINDOW, NOW), varied.path)
     assert len(begun) == 4  # two, then two again
@@ -526,7 +526,7 @@ def test_the_readers_are_read_only_and_find_any_journal_name(tmp_path: Path) -> 
         for number in range(3):
             write(journal, Spec("Shop", None, NOW - timedelta(days=number), {}, None, [], {},
                                 [], [], [], None))  # fmt: skip
-        readers = export_records._readers(journal.path)
+        readers = snapshot.readers(journal.path)
         assert readers is not None
         for reader in readers:
             with pytest.raises(sqlite3.OperationalError, match="readonly"):

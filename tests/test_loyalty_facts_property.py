@@ -23,7 +23,7 @@ from svclog.core.clock import FixedClock
 from svclog.core.loyalty import BusinessFacts, FailureFacts, OutcomeFacts, ReportFilter
 from svclog.core.models import EncounterDraft
 from svclog.core.vocabulary import EncounterStatus, RecordKind, WordOfMouth
-from svclog.storage import encounters, timeline
+from svclog.storage import encounters, snapshot, timeline
 from svclog.storage.encounters import EncounterChanges
 from svclog.storage.journal import Journal, command
 from svclog.storage.loyalty import business_facts
@@ -428,6 +428,12 @@ def stored_facts_agree(conn: sqlite3.Connection) -> bool:
     return bool(bad == 0)
 
 
+@pytest.fixture(autouse=True)
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A thread and two readers share the facts on a machine with more than one core."""
+    monkeypatch.setattr(snapshot.os, "cpu_count", lambda: 2)
+
+
 @settings(
     max_examples=80,
     deadline=None,
@@ -448,10 +454,12 @@ def test_business_facts_equal_the_rules_definitions(
             for filters in [ReportFilter(), *per_business, *drawn]:
                 # A clock's now has a fraction of a second; the journal's moments do not.
                 for now in (NOW, NOW + timedelta(microseconds=500_000)):
-                    with journal.reading():
-                        got = list(business_facts(conn, filters, now, WINDOW))
                     expected = reference(world, filters, now)
-                    assert got == expected, (filters, now)
-                    assert offsets(got) == offsets(expected), (filters, now)
+                    # Read by `conn` alone, and by two readers of its own with a thread.
+                    for shared in (None, path):
+                        with journal.reading():
+                            got = list(business_facts(conn, filters, now, WINDOW, path=shared))
+                        assert got == expected, (filters, now, shared)
+                        assert offsets(got) == offsets(expected), (filters, now, shared)
         finally:
             journal.close()

@@ -15,6 +15,7 @@ from svclog.cli.options import (
     SinceOption,
     UntilOption,
 )
+from svclog.core import collector
 from svclog.core.errors import InvalidValueError
 from svclog.core.vocabulary import LoyaltyStatus, SortKey
 from svclog.render.formats import Format
@@ -77,7 +78,7 @@ def loyalty_rows(ctx: typer.Context, opened: object, filters: "ReportFilter") ->
         return [
             loyalty_row(facts, current)
             for facts in business_facts(
-                conn, filters, state(ctx).clock.now(), current.timely_window
+                conn, filters, state(ctx).clock.now(), current.timely_window, path=opened.path
             )
         ]
 
@@ -107,6 +108,7 @@ def loyalty(
     from svclog.reports.loyalty import sort_rows
 
     filters = report_filter(ctx, client, category, since, until)
+    ctx.with_resource(collector.paused())  # tens of thousands of rows' objects, no cycles
     with open_journal(ctx, db, journal) as opened:
         rows = loyalty_rows(ctx, opened, filters)
     if status:
@@ -163,6 +165,7 @@ def recovery(
 
     filters = report_filter(ctx, client, category, since, until)
     current = settings(ctx)
+    ctx.with_resource(collector.paused())  # a record per failure, no cycles
     with open_journal(ctx, db, journal) as opened, opened.reading() as conn:
         report = breakdown(
             failure_records(conn, filters), current.won_back_recommend, current.timely_window
@@ -198,6 +201,7 @@ def trends(
 
     filters = report_filter(ctx, client, category, since, until)
     current = settings(ctx)
+    ctx.with_resource(collector.paused())  # a record per failure, no cycles
     with open_journal(ctx, db, journal) as opened, opened.reading() as conn:
         months = monthly(
             monthly_encounters(conn, filters),

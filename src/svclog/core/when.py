@@ -141,3 +141,8 @@ def shown(moment: datetime) -> str:
     # What `local(moment).strftime(...)` gives (datetime.strftime ends in time.strftime too),
     # at a third of the cost: a search can show thousands of moments.
     return _clock.strftime("%Y-%m-%d %H:%M", _clock.localtime(moment.timestamp()))
+
+
+def shown_day(moment: datetime) -> str:
+    """The local day of a moment: `2026-11-21` (as `shown`, for reports' thousands of rows)."""
+    return _clock.strftime("%Y-%m-%d", _clock.localtime(moment.timestamp()))

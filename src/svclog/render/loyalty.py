@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from svclog.core.vocabulary import LoyaltyStatus
-from svclog.core.when import iso, shown
+from svclog.core.when import iso, shown_day
 from svclog.render.view import Cell, Column, Record, Styled, View
 from svclog.reports.loyalty import LoyaltyRow
 
@@ -98,7 +98,7 @@ def cells(row: LoyaltyRow) -> Sequence[Cell]:
         str(row.open),
         percent(row.disputed_rate),
         str(row.told),
-        shown(row.last_seen)[:10],
+        shown_day(row.last_seen),
     ]
 
 

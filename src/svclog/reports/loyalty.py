@@ -23,7 +23,7 @@ from svclog.core.settings import Settings
 from svclog.core.vocabulary import LoyaltyStatus as LoyaltyStatus
 from svclog.core.vocabulary import SortKey as SortKey
 from svclog.core.vocabulary import WordOfMouth
-from svclog.core.when import local
+from svclog.core.when import shown_day
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class LoyaltyRow:
 
 
 def _on(encounter_id: int, moment: datetime) -> str:
-    return f"#{encounter_id} ({local(moment).strftime('%Y-%m-%d')})"
+    return f"#{encounter_id} ({shown_day(moment)})"
 
 
 def _after_failure(failure: FailureFacts, won_back: int) -> tuple[LoyaltyStatus, str, int]:

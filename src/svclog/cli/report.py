@@ -103,6 +103,9 @@ def loyalty(
     """The scoreboard: one row per business — its status and why, advocate, and how it
     handled failures (response quality and speed, timely, disputed and recovery rates, NPS,
     people told)."""
+    from svclog.storage import engine
+
+    engine.without_memory_statistics()  # before any connection: two readers work at once
     from svclog.render.loyalty import scoreboard
     from svclog.render.writers import write_many
     from svclog.reports.loyalty import sort_rows

@@ -6,6 +6,7 @@ The queries read each encounter once per fact family, with the indexes on
 
 from __future__ import annotations
 
+import collections
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -252,9 +253,8 @@ def _read(conn: sqlite3.Connection, sql: str, named: dict[str, Value]) -> Iterat
 
 #: Beyond any id.
 _UNBOUNDED = 2**63 - 1
-#: How many stretches of businesses the thread reading the totals takes in turn: this
-#: thread turns the totals of one into facts while that one reads the next.
-_STRETCHES = 16
+#: How many stretches of businesses the readers of the totals take in turn.
+_STRETCHES = 32
 
 
 def _stretches(conn: sqlite3.Connection) -> list[dict[str, int]]:
@@ -264,6 +264,15 @@ def _stretches(conn: sqlite3.Connection) -> list[dict[str, int]]:
         return [{"low": 0, "high": -1}]
     step = (high - low) // _STRETCHES + 1
     return [{"low": start, "high": start + step - 1} for start in range(low, high + 1, step)]
+
+
+def _taking(stretches: collections.deque[dict[str, Value]]) -> Iterator[dict[str, Value]]:
+    """The stretches not yet taken, each taken by one reader only (`popleft` is atomic)."""
+    while True:
+        try:
+            yield stretches.popleft()
+        except IndexError:
+            return
 
 
 def business_facts(
@@ -284,10 +293,11 @@ def business_facts(
     counts come from the latest failure alone. The outcomes: one pass for NPS, people told and
     the latest outcome.
 
-    Given the journal's `path`, on a machine with more than one core, a thread of their own
-    reads the totals, a stretch of businesses at a time, while this one reads the outcomes and
-    then turns the totals into facts as they come, both on connections of their own that read
-    one snapshot; else `conn` reads them one after the other.
+    Given the journal's `path`, on a machine with more than one core, two connections of
+    their own that read one snapshot share the work: a thread of its own reads the totals, a
+    stretch of businesses at a time, while this one reads the outcomes, then takes the
+    stretches left and, between them, turns the totals read into facts; else `conn` reads
+    everything.
     """
     totals, outcomes, named = _statements(filters, now, window)
     seconds = int(window.total_seconds())
@@ -299,11 +309,18 @@ def business_facts(
     else:
         mine, theirs = readers
         try:
-            stretches = [{**named, **stretch} for stretch in _stretches(mine)]
-            with snapshot.Streamed(theirs, totals, stretches) as streamed:
+            stretches = collections.deque({**named, **one} for one in _stretches(mine))
+            with snapshot.Streamed(theirs, totals, _taking(stretches)) as streamed:
                 by_business = {row["business_id"]: row for row in _read(mine, outcomes, named)}
+                facts = []
+                for stretch in _taking(stretches):  # the stretches that thread has not begun
+                    facts += [
+                        _business(row, by_business, seconds) for row in _read(mine, totals, stretch)
+                    ]
+                    rows = _dicts(streamed.names(), streamed.ready())
+                    facts += [_business(row, by_business, seconds) for row in rows]
                 rows = _dicts(streamed.names(), streamed.batches())
-                facts = [_business(row, by_business, seconds) for row in rows]
+                facts += [_business(row, by_business, seconds) for row in rows]
         finally:
             mine.close()
             theirs.close()

@@ -11,7 +11,7 @@ import os
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -95,13 +95,13 @@ _Item = list[tuple[Any, ...]] | BaseException | None
 
 
 class Streamed:
-    """A statement run on `conn` by a thread of its own, with each of `params` in turn, its
-    rows read a batch at a time (SQLite steps through them without holding the GIL, so this
-    thread gets on meanwhile). Leaving the `with` stops the statement if it has not
-    finished."""
+    """A statement run on `conn` by a thread of its own, with each of `params` in turn (an
+    iterable that other threads may be taking from too), its rows read a batch at a time
+    (SQLite steps through them without holding the GIL, so this thread gets on meanwhile).
+    Leaving the `with` stops the statement if it has not finished."""
 
     def __init__(
-        self, conn: sqlite3.Connection, sql: str, params: Sequence[Mapping[str, Any]]
+        self, conn: sqlite3.Connection, sql: str, params: Iterable[Mapping[str, Any]]
     ) -> None:
         self._conn = conn
         self._sql = sql
@@ -144,7 +144,23 @@ class Streamed:
         return names
 
     def batches(self) -> Iterator[list[tuple[Any, ...]]]:
+        """The batches, as they come, to the last."""
         while (batch := self._rows.get()) is not None:
+            if isinstance(batch, BaseException):
+                raise batch
+            yield batch
+        self._rows.put(None)  # for any later look
+
+    def ready(self) -> Iterator[list[tuple[Any, ...]]]:
+        """The batches that have come, without waiting for more."""
+        while True:
+            try:
+                batch = self._rows.get_nowait()
+            except queue.Empty:
+                return
+            if batch is None:
+                self._rows.put(None)
+                return
             if isinstance(batch, BaseException):
                 raise batch
             yield batch

@@ -41,26 +41,34 @@ def journal(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_streamed_statement_gives_every_row_of_every_parameter_set(journal: Path) -> None:
+def test_streamed_jobs_give_their_rows_in_turn_each_then_its_end(journal: Path) -> None:
     readers = snapshot.readers(journal)
     assert readers is not None
-    params = [{"low": low, "high": low + 9} for low in range(0, 40, 10)]
     sql = "SELECT id, summary FROM encounter WHERE id BETWEEN :low AND :high ORDER BY id"
-    with snapshot.Streamed(readers[1], sql, params) as streamed:
-        assert streamed.names() == ["id", "summary"]
-        rows = [row for batch in streamed.batches() for row in batch]
-    assert [row[0] for row in rows] == list(range(1, 40))
+    jobs = [snapshot.Job(f"part {low}", sql, {"low": low, "high": low + 9}) for low in (0, 20)]
+    jobs.append(snapshot.Job("count", "SELECT count(*) AS n FROM business", {}))
+    with snapshot.Streamed(readers[1], jobs) as streamed:
+        given = list(streamed.results())
+    assert [(rows.tag, rows.rows is None) for rows in given] == [
+        ("part 0", False), ("part 0", True), ("part 20", False), ("part 20", True),
+        ("count", False), ("count", True),
+    ]  # fmt: skip
+    assert [row[0] for row in given[0].rows or []] == list(range(1, 10))
+    assert [row[0] for row in given[2].rows or []] == list(range(20, 30))
+    assert given[2].names == ["id", "summary"]
+    assert given[4].names == ["n"]
+    assert given[4].rows == [(13,)]
     assert _reader_threads() == []
     for reader in readers:
         reader.close()
 
 
-def test_an_error_in_the_statement_is_raised_in_the_reading_thread(journal: Path) -> None:
+def test_an_error_in_a_statement_is_raised_in_the_reading_thread(journal: Path) -> None:
     readers = snapshot.readers(journal)
     assert readers is not None
-    failing = snapshot.Streamed(readers[1], "SELECT x FROM nowhere", [{}])
+    failing = snapshot.Streamed(readers[1], [snapshot.Job("x", "SELECT x FROM nowhere", {})])
     with failing as streamed, pytest.raises(sqlite3.OperationalError, match="no such table"):
-        streamed.names()
+        list(streamed.results())
     assert _reader_threads() == []
     for reader in readers:
         reader.close()
@@ -71,8 +79,8 @@ def test_leaving_early_stops_the_thread(journal: Path, monkeypatch: pytest.Monke
     readers = snapshot.readers(journal)
     assert readers is not None
     endless = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x FROM n"
-    with snapshot.Streamed(readers[1], endless, [{}]) as streamed:
-        assert next(streamed.batches()) == [(1,)]
+    with snapshot.Streamed(readers[1], [snapshot.Job("n", endless, {})]) as streamed:
+        assert next(streamed.results()).rows == [(1,)]
     assert _reader_threads() == []
     for reader in readers:
         reader.close()
@@ -82,19 +90,20 @@ def test_loyalty_facts_read_by_a_thread_equal_those_read_alone(
     journal: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(snapshot.os, "cpu_count", lambda: 2)
-    streamed: list[str] = []
-    original = snapshot.Streamed.__enter__
+    tags: list[str] = []
+    original = snapshot.Streamed._given
 
-    def spy(self: snapshot.Streamed) -> snapshot.Streamed:
-        streamed.append(self._sql)
-        return original(self)
+    def spy(self: snapshot.Streamed, item: object) -> snapshot.Rows | None:
+        given = original(self, item)  # type: ignore[arg-type]
+        if given is not None:
+            tags.append(given.tag)
+        return given
 
-    monkeypatch.setattr(snapshot.Streamed, "__enter__", spy)
+    monkeypatch.setattr(snapshot.Streamed, "_given", spy)
     with Journal.open(journal, FixedClock(NOW)) as opened, opened.reading() as conn:
         alone = list(loyalty.business_facts(conn, ReportFilter(), NOW, WINDOW))
         shared = list(loyalty.business_facts(conn, ReportFilter(), NOW, WINDOW, path=journal))
-    assert len(streamed) == 1  # the totals, shared by the thread and this one
-    assert ":low AND :high" in streamed[0]
+    assert tags[0] == "outcomes"  # the thread reads the outcomes first (here: none)
     assert len(alone) == 13
     assert shared == alone
     assert [facts.name for facts in alone] == sorted(

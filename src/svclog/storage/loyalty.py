@@ -7,6 +7,7 @@ The queries read each encounter once per fact family, with the indexes on
 from __future__ import annotations
 
 import collections
+import itertools
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -24,6 +25,7 @@ from svclog.core.loyalty import (
 from svclog.core.vocabulary import WordOfMouth
 from svclog.storage import snapshot
 from svclog.storage.history import Value
+from svclog.storage.snapshot import Job, Rows
 from svclog.storage.timestamps import from_utc_text, join, utc_text
 
 
@@ -243,12 +245,43 @@ def _dicts(names: list[str], batches: Iterable[list[tuple[Any, ...]]]) -> Iterat
             yield dict(zip(names, values, strict=True))
 
 
-def _read(conn: sqlite3.Connection, sql: str, named: dict[str, Value]) -> Iterator[Row]:
+def _all(conn: sqlite3.Connection, tag: str, sql: str, named: dict[str, Value]) -> list[Rows]:
+    """Every row of a statement, then the mark that it is done."""
     cursor = conn.cursor()
     cursor.row_factory = None
     cursor.execute(sql, named)
     names = [column[0] for column in cursor.description]
-    return _dicts(names, iter(lambda: cursor.fetchmany(snapshot.BATCH), []))
+    return [Rows(tag, names, cursor.fetchall()), Rows(tag, names, None)]
+
+
+class _Gathering:
+    """Facts built from rows as they come from the readers: the totals of a business wait for
+    the outcomes (all of them, of every business) before they are facts."""
+
+    def __init__(self, window: int) -> None:
+        self._window = window
+        self._outcome_rows: list[Row] = []
+        self._outcomes: dict[int, Row] | None = None
+        self._waiting: list[Rows] = []
+        self.facts: list[tuple[str, BusinessFacts]] = []
+
+    def take(self, rows: Rows) -> None:
+        if rows.tag == "outcomes":
+            if rows.rows is not None:
+                self._outcome_rows += _dicts(rows.names, [rows.rows])
+                return
+            self._outcomes = {row["business_id"]: row for row in self._outcome_rows}
+            waiting, self._waiting = self._waiting, []
+            for held in waiting:
+                self.take(held)
+        elif rows.rows is not None:
+            if self._outcomes is None:
+                self._waiting.append(rows)
+                return
+            outcomes, window = self._outcomes, self._window
+            self.facts += [
+                _business(row, outcomes, window) for row in _dicts(rows.names, [rows.rows])
+            ]
 
 
 #: Beyond any id.
@@ -294,36 +327,39 @@ def business_facts(
     the latest outcome.
 
     Given the journal's `path`, on a machine with more than one core, two connections of
-    their own that read one snapshot share the work: a thread of its own reads the totals, a
-    stretch of businesses at a time, while this one reads the outcomes, then takes the
-    stretches left and, between them, turns the totals read into facts; else `conn` reads
+    their own that read one snapshot share the work: a thread of its own reads the outcomes,
+    then the totals a stretch of businesses at a time; this one takes stretches too and,
+    between them, once the outcomes are in, turns the totals into facts; else `conn` reads
     everything.
     """
     totals, outcomes, named = _statements(filters, now, window)
-    seconds = int(window.total_seconds())
+    gathering = _Gathering(int(window.total_seconds()))
     readers = snapshot.readers(path) if path is not None and snapshot.worth_sharing() else None
     if readers is None:
-        by_business = {row["business_id"]: row for row in _read(conn, outcomes, named)}
         everyone = {**named, "low": -_UNBOUNDED, "high": _UNBOUNDED}
-        facts = [_business(row, by_business, seconds) for row in _read(conn, totals, everyone)]
+        for rows in [
+            *_all(conn, "outcomes", outcomes, named),
+            *_all(conn, "totals", totals, everyone),
+        ]:
+            gathering.take(rows)
     else:
         mine, theirs = readers
         try:
             stretches = collections.deque({**named, **one} for one in _stretches(mine))
-            with snapshot.Streamed(theirs, totals, _taking(stretches)) as streamed:
-                by_business = {row["business_id"]: row for row in _read(mine, outcomes, named)}
-                facts = []
-                for stretch in _taking(stretches):  # the stretches that thread has not begun
-                    facts += [
-                        _business(row, by_business, seconds) for row in _read(mine, totals, stretch)
-                    ]
-                    rows = _dicts(streamed.names(), streamed.ready())
-                    facts += [_business(row, by_business, seconds) for row in rows]
-                rows = _dicts(streamed.names(), streamed.batches())
-                facts += [_business(row, by_business, seconds) for row in rows]
+            jobs = itertools.chain(
+                [Job("outcomes", outcomes, named)],
+                (Job("totals", totals, stretch) for stretch in _taking(stretches)),
+            )
+            with snapshot.Streamed(theirs, jobs) as streamed:
+                for stretch in _taking(stretches):  # those that thread has not begun
+                    for rows in [*_all(mine, "totals", totals, stretch), *streamed.ready()]:
+                        gathering.take(rows)
+                for rows in streamed.results():
+                    gathering.take(rows)
         finally:
             mine.close()
             theirs.close()
+    facts = gathering.facts
     facts.sort(key=lambda pair: pair[0])
     for _, business in facts:
         yield business

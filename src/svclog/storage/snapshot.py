@@ -12,6 +12,7 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -91,79 +92,80 @@ def readers(path: Path) -> tuple[sqlite3.Connection, sqlite3.Connection] | None:
 #: Rows a `Streamed` statement hands over at a time.
 BATCH = 512
 
-_Item = list[tuple[Any, ...]] | BaseException | None
+
+@dataclass(frozen=True)
+class Job:
+    """A statement for `Streamed` to run, and what its rows are (`tag`)."""
+
+    tag: str
+    sql: str
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Rows of a job, with their column names; `rows` is None once the job is done."""
+
+    tag: str
+    names: list[str]
+    rows: list[tuple[Any, ...]] | None
 
 
 class Streamed:
-    """A statement run on `conn` by a thread of its own, with each of `params` in turn (an
-    iterable that other threads may be taking from too), its rows read a batch at a time
-    (SQLite steps through them without holding the GIL, so this thread gets on meanwhile).
-    Leaving the `with` stops the statement if it has not finished."""
+    """Statements (`jobs`, an iterable that other threads may be taking from too) run in turn
+    on `conn` by a thread of its own, their rows handed over a batch at a time (SQLite steps
+    through them without holding the GIL, so this thread gets on meanwhile). Leaving the
+    `with` stops the statement under way."""
 
-    def __init__(
-        self, conn: sqlite3.Connection, sql: str, params: Iterable[Mapping[str, Any]]
-    ) -> None:
+    def __init__(self, conn: sqlite3.Connection, jobs: Iterable[Job]) -> None:
         self._conn = conn
-        self._sql = sql
-        self._params = params
-        self._names: queue.Queue[list[str] | BaseException] = queue.Queue()
-        self._rows: queue.Queue[_Item] = queue.Queue()
+        self._jobs = jobs
+        self._rows: queue.Queue[Rows | BaseException | None] = queue.Queue()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="svclog-reader", daemon=True)
 
     def _run(self) -> None:
-        named = False
         try:
             cursor = self._conn.cursor()
             cursor.row_factory = None
-            for params in self._params:
-                cursor.execute(self._sql, params)
-                if not named:
-                    self._names.put([column[0] for column in cursor.description])
-                    named = True
+            for job in self._jobs:
+                cursor.execute(job.sql, job.params)
+                names = [column[0] for column in cursor.description]
                 while not self._stop.is_set() and (batch := cursor.fetchmany(BATCH)):
-                    self._rows.put(batch)
+                    self._rows.put(Rows(job.tag, names, batch))
                 if self._stop.is_set():
                     return
-            if not named:
-                self._names.put([])
+                self._rows.put(Rows(job.tag, names, None))
             self._rows.put(None)
         except BaseException as error:  # handed to the reading thread, raised there
-            (self._rows if named else self._names).put(error)
+            self._rows.put(error)
 
     def __enter__(self) -> Streamed:
         self._thread.start()
         return self
 
-    def names(self) -> list[str]:
-        """The statement's column names (once it has started: any error is raised here)."""
-        names = self._names.get()
-        if isinstance(names, BaseException):
-            raise names
-        self._names.put(names)
-        return names
+    def _given(self, item: Rows | BaseException | None) -> Rows | None:
+        if isinstance(item, BaseException):
+            raise item
+        if item is None:
+            self._rows.put(None)  # for any later look
+        return item
 
-    def batches(self) -> Iterator[list[tuple[Any, ...]]]:
-        """The batches, as they come, to the last."""
-        while (batch := self._rows.get()) is not None:
-            if isinstance(batch, BaseException):
-                raise batch
-            yield batch
-        self._rows.put(None)  # for any later look
+    def results(self) -> Iterator[Rows]:
+        """The rows, as they come, to the last."""
+        while (item := self._given(self._rows.get())) is not None:
+            yield item
 
-    def ready(self) -> Iterator[list[tuple[Any, ...]]]:
-        """The batches that have come, without waiting for more."""
+    def ready(self) -> Iterator[Rows]:
+        """The rows that have come, without waiting for more."""
         while True:
             try:
-                batch = self._rows.get_nowait()
+                item = self._given(self._rows.get_nowait())
             except queue.Empty:
                 return
-            if batch is None:
-                self._rows.put(None)
+            if item is None:
                 return
-            if isinstance(batch, BaseException):
-                raise batch
-            yield batch
+            yield item
 
     def __exit__(self, *exc_info: object) -> None:
         self._stop.set()

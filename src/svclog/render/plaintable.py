@@ -149,20 +149,25 @@ def _wrapped_rows(
 ) -> list[str]:
     """The lines of the rows when some columns wrap: a row is as tall as its tallest cell, the
     others are topped up with blank lines (Rich aligns cells at the top)."""
-    cells = [
+    wraps = [columns[i].wrap for i, _ in shown]
+    # A wrapping column's cells are lists of lines; another's, its one line.
+    cells: list[list[list[str]] | list[str]] = [
         [_wrap(text, w, "left") for text in texts[i]]
         if columns[i].wrap
-        else [[line] for line in _fit_column(texts[i], w, columns[i].justify)]
+        else _fit_column(texts[i], w, columns[i].justify)
         for i, w in shown
     ]
     blanks = [" " * w for _, w in shown]
+    tall = [index for index, wrapping in enumerate(wraps) if wrapping]
     lines: list[str] = []
     for row in zip(*cells, strict=True):
-        height = max(map(len, row))
-        for number in range(height):
+        first = [cell[0] if wrapping else cell for cell, wrapping in zip(row, wraps, strict=True)]
+        lines.append("  " + "   ".join(first) + "  ")
+        height = max([len(row[index]) for index in tall])
+        for number in range(1, height):
             parts = [
-                cell[number] if number < len(cell) else blank
-                for cell, blank in zip(row, blanks, strict=True)
+                cell[number] if wrapping and number < len(cell) else blank
+                for cell, wrapping, blank in zip(row, wraps, blanks, strict=True)
             ]
             lines.append("  " + "   ".join(parts) + "  ")
     return lines

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from svclog.core.clock import FixedClock
-from svclog.core.loyalty import ReportFilter
+from svclog.core.loyalty import BusinessFacts, ReportFilter
 from svclog.core.models import EncounterDraft
 from svclog.storage import encounters, loyalty, snapshot
 from svclog.storage.journal import Journal, command
@@ -86,6 +86,10 @@ def test_leaving_early_stops_the_thread(journal: Path, monkeypatch: pytest.Monke
         reader.close()
 
 
+def by_name(facts: BusinessFacts) -> str:
+    return facts.name.casefold()
+
+
 def test_loyalty_facts_read_by_a_thread_equal_those_read_alone(
     journal: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -101,8 +105,9 @@ def test_loyalty_facts_read_by_a_thread_equal_those_read_alone(
 
     monkeypatch.setattr(snapshot.Streamed, "_given", spy)
     with Journal.open(journal, FixedClock(NOW)) as opened, opened.reading() as conn:
-        alone = list(loyalty.business_facts(conn, ReportFilter(), NOW, WINDOW))
-        shared = list(loyalty.business_facts(conn, ReportFilter(), NOW, WINDOW, path=journal))
+        alone = sorted(loyalty.business_facts(conn, ReportFilter(), NOW, WINDOW), key=by_name)
+        shared = loyalty.business_facts(conn, ReportFilter(), NOW, WINDOW, path=journal)
+        shared = sorted(shared, key=by_name)
     assert tags[0] == "outcomes"  # the thread reads the outcomes first (here: none)
     assert len(alone) == 13
     assert shared == alone

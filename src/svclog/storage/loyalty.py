@@ -180,7 +180,7 @@ def _statements(
                    {_seek(within, latest, " AND e.failure = 1")} AS failure_id
             FROM t
         )
-        SELECT ends.*, b.name, b.category, b.name_key,
+        SELECT ends.*, b.name, b.category,
                first.occurred_at AS first_seen,
                latest.occurred_at AS latest_at, latest.occurred_offset AS latest_offset,
                failed.occurred_at AS failure_at, failed.disputed AS failure_disputed,
@@ -263,25 +263,23 @@ class _Gathering:
         self._outcome_rows: list[Row] = []
         self._outcomes: dict[int, Row] | None = None
         self._waiting: list[Rows] = []
-        self.facts: list[tuple[str, BusinessFacts]] = []
 
-    def take(self, rows: Rows) -> None:
+    def take(self, rows: Rows) -> list[BusinessFacts]:
+        """The facts these rows complete."""
         if rows.tag == "outcomes":
             if rows.rows is not None:
                 self._outcome_rows += _dicts(rows.names, [rows.rows])
-                return
+                return []
             self._outcomes = {row["business_id"]: row for row in self._outcome_rows}
             waiting, self._waiting = self._waiting, []
-            for held in waiting:
-                self.take(held)
-        elif rows.rows is not None:
-            if self._outcomes is None:
-                self._waiting.append(rows)
-                return
-            outcomes, window = self._outcomes, self._window
-            self.facts += [
-                _business(row, outcomes, window) for row in _dicts(rows.names, [rows.rows])
-            ]
+            return [facts for held in waiting for facts in self.take(held)]
+        if rows.rows is None:
+            return []
+        if self._outcomes is None:
+            self._waiting.append(rows)
+            return []
+        outcomes, window = self._outcomes, self._window
+        return [_business(row, outcomes, window) for row in _dicts(rows.names, [rows.rows])]
 
 
 #: Beyond any id.
@@ -316,7 +314,9 @@ def business_facts(
     *,
     path: Path | None = None,
 ) -> Iterator[BusinessFacts]:
-    """The facts of every business with encounters matching `filters`, by name.
+    """The facts of every business with encounters matching `filters`, in no particular order,
+    each as soon as it is known (so that the caller's work on one overlaps the reading of the
+    next).
 
     Two statements. The totals: per-business sums from one pass over the covering index
     `encounter_business_time` (it holds every column they read, responses' facts included);
@@ -341,7 +341,7 @@ def business_facts(
             *_all(conn, "outcomes", outcomes, named),
             *_all(conn, "totals", totals, everyone),
         ]:
-            gathering.take(rows)
+            yield from gathering.take(rows)
     else:
         mine, theirs = readers
         try:
@@ -353,20 +353,16 @@ def business_facts(
             with snapshot.Streamed(theirs, jobs) as streamed:
                 for stretch in _taking(stretches):  # those that thread has not begun
                     for rows in [*_all(mine, "totals", totals, stretch), *streamed.ready()]:
-                        gathering.take(rows)
+                        yield from gathering.take(rows)
                 for rows in streamed.results():
-                    gathering.take(rows)
+                    yield from gathering.take(rows)
         finally:
             mine.close()
             theirs.close()
-    facts = gathering.facts
-    facts.sort(key=lambda pair: pair[0])
-    for _, business in facts:
-        yield business
 
 
-def _business(row: Row, outcomes: dict[int, Row], window: int) -> tuple[str, BusinessFacts]:
-    """A business's facts from its totals and its outcomes' row, after its name key."""
+def _business(row: Row, outcomes: dict[int, Row], window: int) -> BusinessFacts:
+    """A business's facts from its totals and its outcomes' row."""
     row.update(outcomes.get(row["business_id"], _NO_OUTCOMES))
     failure = _latest_failure(row)
     # Every failure but a business's latest encounter has a later one after it: only the
@@ -381,7 +377,7 @@ def _business(row: Row, outcomes: dict[int, Row], window: int) -> tuple[str, Bus
     )
     coded = list(map(int, row["waits"].split(","))) if row["waits"] else []
     judged = [value >> 1 <= window for value in coded if value & 1]
-    return row["name_key"], BusinessFacts(
+    return BusinessFacts(
         business_id=row["business_id"],
         name=row["name"],
         category=row["category"],

@@ -40,7 +40,7 @@ def _failures(filters: ReportFilter) -> tuple[str, dict[str, Value]]:
     sql = f"""
         latest AS MATERIALIZED (
             SELECT b.id AS business_id, (
-                SELECT e.id FROM encounter e WHERE e.business_id = b.id AND {within}
+                SELECT e.id FROM {_IN_TIME} WHERE e.business_id = b.id AND {within}
                 ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1
             ) AS latest_id
             FROM business b WHERE {category}
@@ -131,11 +131,17 @@ _WAITS = f"""group_concat(CASE WHEN e.first_response_at IS NOT NULL THEN
     END)"""
 
 
+#: The index of a business's encounters in time order. Named, because with a filter on a
+#: column it lacks (a client), SQLite would rather walk that column's index, for every
+#: business: every encounter of the client, twenty thousand times over.
+_IN_TIME = "encounter e INDEXED BY encounter_business_time"
+
+
 def _seek(where: str, order: str, extra: str = "") -> str:
     """The id of the first encounter of business `t.business_id` matching the filters, in
     `order` (an ORDER BY the covering index serves, so this is one index seek)."""
     return (
-        f"(SELECT e.id FROM encounter e WHERE e.business_id = t.business_id AND {where}{extra}"
+        f"(SELECT e.id FROM {_IN_TIME} WHERE e.business_id = t.business_id AND {where}{extra}"
         f" ORDER BY {order} LIMIT 1)"
     )
 
@@ -195,7 +201,7 @@ def _statements(
         LEFT JOIN encounter failed ON failed.id = ends.failure_id
         LEFT JOIN outcome fo ON fo.encounter_id = ends.failure_id
         LEFT JOIN encounter later ON later.id = (
-            SELECT e.id FROM encounter e
+            SELECT e.id FROM {_IN_TIME}
             WHERE e.business_id = ends.business_id AND {within}
               AND (e.occurred_at, e.id) > (failed.occurred_at, failed.id)
             ORDER BY e.occurred_at, e.id LIMIT 1

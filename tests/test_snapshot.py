@@ -142,3 +142,12 @@ def test_memory_statistics_go_off_only_before_sqlite_starts() -> None:
     )
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.split() == ["True", "False", "True"]
+
+
+def test_the_facts_statements_have_the_columns_they_are_read_by(journal: Path) -> None:
+    filters = ReportFilter(client="acme", since=NOW - timedelta(days=30))
+    totals, outcomes, named = loyalty.rows_statements(filters, NOW, WINDOW)
+    with Journal.open(journal, FixedClock(NOW)) as opened, opened.reading() as conn:
+        for sql, names in ((totals, loyalty.TOTALS), (outcomes, loyalty.OUTCOMES)):
+            cursor = conn.execute(sql, {**named, "low": 0, "high": 99})
+            assert tuple(column[0] for column in cursor.description) == names

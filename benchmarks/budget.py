@@ -98,7 +98,7 @@ HEAVY_PARTS = frozenset({"report", "import", "export"})
 
 DEFAULT_ENCOUNTERS = 1_000_000
 QUICK_ENCOUNTERS = 100_000
-DEFAULT_ROUNDS = 5
+DEFAULT_ROUNDS = 9
 DEFAULT_HEAVY_ROUNDS = 3
 #: Slowness is a budget miss, not a failure: only a run this long is killed (and fails).
 DEFAULT_TIMEOUT_SECONDS = 3600.0

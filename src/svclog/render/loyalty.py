@@ -77,16 +77,21 @@ def _number(value: float | int | None) -> str | None:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+#: The status and advocate cells (made once: a report can have tens of thousands of rows).
+_STATUS_CELLS = {status: Styled(status.value, style) for status, style in STATUS_STYLES.items()}
+_ADVOCATE = Styled("★", "bold magenta")
+
+
 def status_cell(row: LoyaltyRow) -> Cell:
-    return Styled(row.status.value, STATUS_STYLES[row.status])
+    return _STATUS_CELLS[row.status]
 
 
 def cells(row: LoyaltyRow) -> Sequence[Cell]:
     """Table cells, most important first: narrow terminals drop columns from the right."""
     return [
         row.business,
-        status_cell(row),
-        Styled("★", "bold magenta") if row.advocate else None,
+        _STATUS_CELLS[row.status],
+        _ADVOCATE if row.advocate else None,
         row.reason,
         str(row.encounters),
         str(row.failures),

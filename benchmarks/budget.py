@@ -62,6 +62,7 @@ from exchange import (
     Operation,
     Run,
     Tally,
+    add_run_options,
     check_svclog_journal,
     duration,
     export_operations,
@@ -73,7 +74,6 @@ from exchange import (
     timed_run,
 )
 from startup import (
-    DEFAULT_SVCLOG,
     BenchmarkError,
     Sandbox,
     check_jrnl_setup,
@@ -520,32 +520,30 @@ def add_part(context: Context, tools: Tools, journal: Journal, rounds: int) -> P
         out.unlink()
         return row
 
-    def svclog_add(run_number: int) -> Invocation:
-        out = work / f"add-existing-{run_number}.out"
-        label = "svclog add (an existing business)"
+    def svclog_adds(
+        kind: str, label: str, name_of: Callable[[int], str]
+    ) -> Callable[[int], Invocation]:
+        """The `svclog add` of round r, at the business `name_of(r)`, kept in `stored[kind]`."""
 
-        def after() -> None:
-            row = stored_row(out, label)
-            if row[1:] != (business, SUMMARY, 1):
-                raise BenchmarkError(f"{label} stored {row!r}")
-            stored["existing"].append(row[0])
+        def prepare(run_number: int) -> Invocation:
+            out = work / f"add-{kind}-{run_number}.out"
+            name = name_of(run_number)
 
-        argv = [str(tools.svclog), "add", business, SUMMARY, "--failure", "--quiet"]
-        return Invocation(argv, env, after, stdout=out)
+            def after() -> None:
+                row = stored_row(out, label)
+                if row[1:] != (name, SUMMARY, 1):
+                    raise BenchmarkError(f"{label} stored {row!r}")
+                stored[kind].append(row[0])
 
-    def svclog_add_new(run_number: int) -> Invocation:
-        out = work / f"add-new-{run_number}.out"
-        name = f"Benchmark Newcomer {run_number:02d}"
-        label = "svclog add (a new business)"
+            argv = [str(tools.svclog), "add", name, SUMMARY, "--failure", "--quiet"]
+            return Invocation(argv, env, after, stdout=out)
 
-        def after() -> None:
-            row = stored_row(out, label)
-            if row[1:] != (name, SUMMARY, 1):
-                raise BenchmarkError(f"{label} stored {row!r}")
-            stored["new"].append(row[0])
+        return prepare
 
-        argv = [str(tools.svclog), "add", name, SUMMARY, "--failure", "--quiet"]
-        return Invocation(argv, env, after, stdout=out)
+    svclog_add = svclog_adds("existing", "svclog add (an existing business)", lambda _: business)
+    svclog_add_new = svclog_adds(
+        "new", "svclog add (a new business)", lambda number: f"Benchmark Newcomer {number:02d}"
+    )
 
     jrnl_writes = 0
 
@@ -1277,21 +1275,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="exit 1 when an operation misses its budget (exit 2: the run itself failed)",
     )
-    parser.add_argument(
-        "--svclog",
-        type=Path,
-        default=DEFAULT_SVCLOG,
-        metavar="PATH",
-        help="the svclog executable (default: the project's .venv/bin/svclog)",
-    )
-    parser.add_argument("--seed", type=int, default=1, help="seed of the generator (default 1)")
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT_SECONDS,
-        metavar="SECONDS",
-        help=f"kill a run after this long: it then fails (default {DEFAULT_TIMEOUT_SECONDS:.0f})",
-    )
+    add_run_options(parser, DEFAULT_TIMEOUT_SECONDS)
     # For developing the benchmark: an existing journal instead of building one (copied first;
     # nothing is checked against a generator).
     parser.add_argument("--journal", type=Path, help=argparse.SUPPRESS)

@@ -1678,6 +1678,27 @@ def _positive(text: str) -> int:
     return value
 
 
+def add_run_options(
+    parser: argparse.ArgumentParser, timeout: float = DEFAULT_TIMEOUT_SECONDS
+) -> None:
+    """The options of every runner in this folder: which svclog, the seed, the kill timeout."""
+    parser.add_argument(
+        "--svclog",
+        type=Path,
+        default=DEFAULT_SVCLOG,
+        metavar="PATH",
+        help="the svclog executable (default: the project's .venv/bin/svclog)",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generator (default 1)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=timeout,
+        metavar="SECONDS",
+        help=f"kill a run after this long: it then fails (default {timeout:.0f})",
+    )
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Time svclog import and export against sqlite-utils in the same run "
@@ -1716,21 +1737,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="leave out one part",
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="save the raw timings here")
-    parser.add_argument(
-        "--svclog",
-        type=Path,
-        default=DEFAULT_SVCLOG,
-        metavar="PATH",
-        help="the svclog executable (default: the project's .venv/bin/svclog)",
-    )
-    parser.add_argument("--seed", type=int, default=1, help="seed of the generator (default 1)")
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT_SECONDS,
-        metavar="SECONDS",
-        help=f"kill a run after this long (default {DEFAULT_TIMEOUT_SECONDS:.0f})",
-    )
+    add_run_options(parser)
     parser.add_argument(
         "--workdir",
         type=Path,

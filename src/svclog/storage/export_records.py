@@ -561,9 +561,7 @@ class _Helper:
     def stop(self) -> None:
         """Stop (interrupting a chunk half-written), then close the connection."""
         self._asked.put(None)
-        while self._thread.is_alive():
-            self._conn.interrupt()
-            self._thread.join(0.05)
+        snapshot.halt(self._thread, self._conn)
         self._conn.close()
 
 

@@ -169,6 +169,11 @@ class Streamed:
 
     def __exit__(self, *exc_info: object) -> None:
         self._stop.set()
-        while self._thread.is_alive():
-            self._conn.interrupt()
-            self._thread.join(0.05)
+        halt(self._thread, self._conn)
+
+
+def halt(thread: threading.Thread, conn: sqlite3.Connection) -> None:
+    """Wait for `thread`, interrupting the statement it runs on `conn`, if any, until it ends."""
+    while thread.is_alive():
+        conn.interrupt()
+        thread.join(0.05)

@@ -156,12 +156,13 @@ ascii_text = st.lists(
 def test_ascii_lines_break_where_rich_breaks_them(line: str, width: int) -> None:
     from rich._wrap import divide_line
 
-    expected = divide_line(line, width, fold=True)
-    found = plaintable._ascii_breaks(line, width)
-    if found is not None:  # None: a word (with the spaces that begin the line) is too long
-        assert found == expected
-    if all(len(word) <= width for word in line.split()) and not line.startswith(" "):
-        assert found is not None
+    for pad, justify in ((False, "default"), (True, "left")):
+        found = plaintable._ascii_lines(line, width, pad)
+        if found is not None:  # None: a word (with the spaces that begin the line) is too long
+            assert found == plaintable._rich_wrap(line, width, justify)
+            assert len(found) == len(divide_line(line, width, fold=True)) + 1
+        if all(len(word) <= width for word in line.split()) and not line.startswith(" "):
+            assert found is not None
     for justify in ("left", "default"):  # the ASCII lines, as Rich's functions make them
         assert plaintable._wrap(line, width, justify) == plaintable._rich_wrap(line, width, justify)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import IO
 
 from svclog.render.sanitize import safe
@@ -135,57 +135,69 @@ def draw(
     lines.append("  " + "   ".join(header) + "  ")
     lines.append(" " + "─" * (table_width - 2) + " ")
     if any(columns[i].wrap for i, _ in shown):
-        lines.extend(_wrapped_rows(columns, texts, shown))
-        body = "\n".join(lines) + "\n"
+        rows = _wrapped_rows(columns, texts, shown)
     else:
         cells = [_fit_column(texts[i], w, columns[i].justify) for i, w in shown]
-        rows = "  \n  ".join(map("   ".join, zip(*cells, strict=True)))
-        body = "\n".join(lines) + "\n  " + rows + "  \n"
-    return body + " " * table_width + "\n"
+        rows = map("   ".join, zip(*cells, strict=True))
+    lines.extend([f"  {row}  " for row in rows])
+    lines.append(" " * table_width)
+    return "\n".join(lines) + "\n"
 
 
 def _wrapped_rows(
     columns: Sequence[Column], texts: Sequence[Sequence[str]], shown: Sequence[tuple[int, int]]
-) -> list[str]:
-    """The lines of the rows when some columns wrap: a row is as tall as its tallest cell, the
-    others are topped up with blank lines (Rich aligns cells at the top)."""
-    wraps = [columns[i].wrap for i, _ in shown]
-    # A wrapping column's cells are lists of lines; another's, its one line.
-    cells: list[list[list[str]] | list[str]] = [
-        [_wrap(text, w, "left") for text in texts[i]]
-        if columns[i].wrap
-        else _fit_column(texts[i], w, columns[i].justify)
-        for i, w in shown
+) -> Iterator[str]:
+    """The lines of the rows when some columns wrap, without their edges: a row is as tall as
+    its tallest cell, the others are topped up with blank lines (Rich aligns cells at the
+    top). Built a column at a time: each column's lines, row after row."""
+    wrapped = {
+        i: [_wrap(text, w, "left") for text in texts[i]] for i, w in shown if columns[i].wrap
+    }
+    heights = [
+        max(sizes) for sizes in zip(*[map(len, cells) for cells in wrapped.values()], strict=True)
     ]
-    blanks = [" " * w for _, w in shown]
-    tall = [index for index, wrapping in enumerate(wraps) if wrapping]
-    lines: list[str] = []
-    for row in zip(*cells, strict=True):
-        first = [cell[0] if wrapping else cell for cell, wrapping in zip(row, wraps, strict=True)]
-        lines.append("  " + "   ".join(first) + "  ")
-        height = max([len(row[index]) for index in tall])
-        for number in range(1, height):
-            parts = [
-                cell[number] if wrapping and number < len(cell) else blank
-                for cell, wrapping, blank in zip(row, wraps, blanks, strict=True)
-            ]
-            lines.append("  " + "   ".join(parts) + "  ")
-    return lines
+    tall = any(height > 1 for height in heights)
+    lines: list[list[str]] = []
+    for i, w in shown:
+        blank = " " * w
+        column: list[str] = []
+        if i in wrapped:
+            for cell, height in zip(wrapped[i], heights, strict=True):
+                column += cell
+                if len(cell) < height:
+                    column += [blank] * (height - len(cell))
+        else:
+            column = _fit_column(texts[i], w, columns[i].justify)
+            if tall:
+                column = _topped_up(column, heights, blank)
+        lines.append(column)
+    return map("   ".join, zip(*lines, strict=True))
+
+
+def _topped_up(cells: list[str], heights: Sequence[int], blank: str) -> list[str]:
+    """One-line cells, each followed by the blank lines that make it as tall as its row."""
+    column: list[str] = []
+    for cell, height in zip(cells, heights, strict=True):
+        column.append(cell)
+        if height > 1:
+            column += [blank] * (height - 1)
+    return column
 
 
 _TRAILING_SPACE = re.compile(r"\s+$")
 
 
-def _ascii_breaks(line: str, width: int) -> list[int] | None:
-    """Where Rich's `divide_line` breaks a line of printable ASCII (one cell per character,
-    words parted by spaces), or None when a word is longer than a line (Rich folds it; that is
-    left to Rich).
+def _ascii_lines(line: str, width: int, pad: bool) -> list[str] | None:
+    """The lines Rich's `Text.wrap` breaks a line of printable ASCII into (one cell per
+    character, words parted by spaces), each padded to `width` if `pad`; None when a word is
+    longer than a line (Rich folds it; that is left to Rich).
 
-    Rich puts a word on the line while its end (without the spaces after it) is within the
-    width, spaces at the start of the text counting as the first word's: so each line ends
-    before the word that the width cuts through, or after the spaces the width ends in."""
+    Rich (`divide_line`) puts a word on the line while its end (without the spaces after it)
+    is within the width, spaces at the start of the text counting as the first word's: so
+    each line ends before the word that the width cuts through, or after the spaces the
+    width ends in. Then it drops the spaces that run past the width."""
     end = len(line)
-    breaks: list[int] = []
+    lines: list[str] = []
     start = 0
     first = end - len(line.lstrip(" "))  # where the first word's letters begin
     while start + width < end:
@@ -193,32 +205,35 @@ def _ascii_breaks(line: str, width: int) -> list[int] | None:
         if line[limit] == " ":
             if first >= limit:
                 return None
-            start = end - len(line[limit:].lstrip(" "))
-            if start == end:  # only spaces after the width: they stay on this line
-                return breaks
+            after = end - len(line[limit:].lstrip(" "))
+            if after == end:  # only spaces after the width: they stay on this line
+                break
         else:
             space = line.rfind(" ", first, limit)
             if space < 0:
                 return None
-            start = space + 1
-        breaks.append(start)
-        first = start
-    return breaks
+            after = space + 1
+        piece = line[start : min(after, limit)]
+        lines.append(piece.ljust(width) if pad else piece)
+        start = first = after
+    piece = line[start : start + width]
+    lines.append(piece.ljust(width) if pad else piece)
+    return lines
 
 
 def _wrap(text: str, width: int, justify: str) -> list[str]:
     """Rich's `Text.wrap` of plain text, folding words longer than a line: its lines, each
     padded to `width` when `justify` is "left" (as in a table), as they are for "default"."""
+    if len(text) <= width and text.isascii() and text.isprintable():  # one line, as it is
+        return [text.ljust(width) if justify == "left" else text]
     lines: list[str] = []
+    pad = justify == "left"
     for line in text.split("\n"):
-        if line.isascii() and line.isprintable():  # the usual text: one cell per character
-            breaks = _ascii_breaks(line, width)
-            if breaks is not None:
-                # Rich drops the spaces that run past the width, then cuts at the width.
-                pieces = [line[a:b][:width] for a, b in itertools.pairwise([0, *breaks, None])]
-                lines.extend([p.ljust(width) for p in pieces] if justify == "left" else pieces)
-                continue
-        lines.extend(_rich_wrap(line, width, justify))
+        # The usual text: one cell per character.
+        ascii_lines = (
+            _ascii_lines(line, width, pad) if line.isascii() and line.isprintable() else None
+        )
+        lines.extend(_rich_wrap(line, width, justify) if ascii_lines is None else ascii_lines)
     return lines
 
 

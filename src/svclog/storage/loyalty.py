@@ -6,8 +6,8 @@ The queries read each encounter once per fact family, with the indexes on
 
 from __future__ import annotations
 
+import bisect
 import collections
-import itertools
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -263,24 +263,14 @@ def _as_json(sql: str, names: tuple[str, ...]) -> str:
     return f"SELECT json_group_array(json_array({values})) FROM ({sql}) AS r"
 
 
-Row = dict[str, Any]
-
-#: A business without outcomes (matching the filters).
-_NO_OUTCOMES: dict[str, Any] = {
-    "promoters": 0,
-    "detractors": 0,
-    "respondents": 0,
-    "told": 0,
-    "outcome_encounter_id": None,
-}
+#: The values of a row of one of the statements, in the order of `TOTALS` or `OUTCOMES`.
+Values = list[Any]
 
 
-def _dicts(rows: Rows) -> Iterator[Row]:
-    """The rows of one of `_as_json`'s statements, each a dict by column name."""
-    names = TOTALS if rows.tag == "totals" else OUTCOMES
+def _values(rows: Rows) -> Iterator[Values]:
+    """The rows of one of `_as_json`'s statements."""
     for (text,) in rows.rows or ():
-        for values in json.loads(text):
-            yield dict(zip(names, values, strict=True))
+        yield from json.loads(text)
 
 
 def _all(conn: sqlite3.Connection, tag: str, sql: str, named: dict[str, Value]) -> list[Rows]:
@@ -293,31 +283,34 @@ def _all(conn: sqlite3.Connection, tag: str, sql: str, named: dict[str, Value]) 
 
 
 class _Gathering:
-    """Facts built from rows as they come from the readers: the totals of a business wait for
-    the outcomes (all of them, of every business) before they are facts."""
+    """Facts built from rows as they come from the readers. What a business's totals say is
+    worked out as they come; it waits for the outcomes (all of them, of every business) to
+    be facts."""
 
     def __init__(self, window: int) -> None:
         self._window = window
-        self._outcome_rows: list[Row] = []
-        self._outcomes: dict[int, Row] | None = None
-        self._waiting: list[Rows] = []
+        self._outcome_rows: list[Values] = []
+        self._outcomes: dict[int, Values] | None = None
+        self._waiting: list[dict[str, Any]] = []
 
     def take(self, rows: Rows) -> list[BusinessFacts]:
         """The facts these rows complete."""
         if rows.tag == "outcomes":
             if rows.rows is not None:
-                self._outcome_rows += _dicts(rows)
+                self._outcome_rows += _values(rows)
                 return []
-            self._outcomes = {row["business_id"]: row for row in self._outcome_rows}
+            outcomes = self._outcomes = {values[0]: values for values in self._outcome_rows}
             waiting, self._waiting = self._waiting, []
-            return [facts for held in waiting for facts in self.take(held)]
+            return [_facts(known, outcomes) for known in waiting]
         if rows.rows is None:
             return []
+        window = self._window
+        known = [_totals(values, window) for values in _values(rows)]
         if self._outcomes is None:
-            self._waiting.append(rows)
+            self._waiting += known
             return []
-        outcomes, window = self._outcomes, self._window
-        return [_business(row, outcomes, window) for row in _dicts(rows)]
+        outcomes = self._outcomes
+        return [_facts(each, outcomes) for each in known]
 
 
 #: Beyond any id.
@@ -365,10 +358,10 @@ def business_facts(
     the latest outcome.
 
     Given the journal's `path`, on a machine with more than one core, two connections of
-    their own that read one snapshot share the work: a thread of its own reads the outcomes,
-    then the totals a stretch of businesses at a time; this one takes stretches too and,
-    between them, once the outcomes are in, turns the totals into facts; else `conn` reads
-    everything.
+    their own that read one snapshot share the work: a thread of its own reads the totals a
+    stretch of businesses at a time; this one reads the outcomes meanwhile, then turns the
+    totals into facts as they come, and reads a stretch itself whenever none is waiting for
+    it; else `conn` reads everything.
     """
     totals, outcomes, named = _statements(filters, now, window)
     gathering = _Gathering(int(window.total_seconds()))
@@ -380,120 +373,136 @@ def business_facts(
             *_all(conn, "totals", totals, everyone),
         ]:
             yield from gathering.take(rows)
-    else:
-        mine, theirs = readers
-        try:
-            stretches = collections.deque({**named, **one} for one in _stretches(mine))
-            jobs = itertools.chain(
-                [Job("outcomes", outcomes, named)],
-                (Job("totals", totals, stretch) for stretch in _taking(stretches)),
-            )
-            with snapshot.Streamed(theirs, jobs) as streamed:
-                for stretch in _taking(stretches):  # those that thread has not begun
-                    for rows in [*_all(mine, "totals", totals, stretch), *streamed.ready()]:
-                        yield from gathering.take(rows)
-                for rows in streamed.results():
+        return
+    mine, theirs = readers
+    try:
+        stretches = collections.deque({**named, **one} for one in _stretches(mine))
+        jobs = (Job("totals", totals, stretch) for stretch in _taking(stretches))
+        with snapshot.Streamed(theirs, jobs) as streamed:
+            for rows in _all(mine, "outcomes", outcomes, named):
+                yield from gathering.take(rows)
+            while True:
+                ready = list(streamed.ready())
+                if not ready:  # nothing to do but read: a stretch that thread has not begun
+                    try:
+                        stretch = stretches.popleft()
+                    except IndexError:
+                        break
+                    ready = _all(mine, "totals", totals, stretch)
+                for rows in ready:
                     yield from gathering.take(rows)
-        finally:
-            mine.close()
-            theirs.close()
+            for rows in streamed.results():
+                yield from gathering.take(rows)
+    finally:
+        mine.close()
+        theirs.close()
 
 
-def _business(row: Row, outcomes: dict[int, Row], window: int) -> BusinessFacts:
-    """A business's facts from its totals and its outcomes' row."""
-    row.update(outcomes.get(row["business_id"], _NO_OUTCOMES))
-    failure = _latest_failure(row)
+def _totals(values: Values, window: int) -> dict[str, Any]:
+    """The facts of a business its totals give (all but its outcomes'), by name."""
+    (
+        business_id, encounters, failures, open_count, disputed, quality_sum, quality_count,
+        waits, timely, timely_known, first_id, latest_id, failure_id, name, category,
+        first_seen, latest_at, latest_offset, failure_at, failure_disputed, failure_responded,
+        failure_returned, failure_switched_to, failure_recommend, later_id, later_at,
+    ) = values  # fmt: skip
+    failure = (
+        None
+        if failure_id is None
+        else FailureFacts(
+            encounter_id=failure_id,
+            occurred_at=from_utc_text(failure_at),
+            disputed=bool(failure_disputed),
+            returned=None if failure_returned is None else bool(failure_returned),
+            switched_to=failure_switched_to,
+            recommend=failure_recommend,
+            has_response=bool(failure_responded),
+            later_encounter_id=later_id,
+            later_encounter_at=from_utc_text(later_at) if later_at else None,
+        )
+    )
     # Every failure but a business's latest encounter has a later one after it: only the
     # latest failure, when it is the latest encounter, can lack a return after it.
     unreturned = (
         failure
-        if failure is not None and row["failure_id"] == row["latest_id"] and not failure.returned
+        if failure is not None and failure_id == latest_id and not failure.returned
         else None
     )
     lost = unreturned is not None and (
         unreturned.returned is False or unreturned.switched_to is not None or unreturned.disputed
     )
-    coded = list(map(int, row["waits"].split(","))) if row["waits"] else []
-    judged = [value >> 1 <= window for value in coded if value & 1]
+    # In the order of the seconds (`_WAITS`), so the judged ones in time come first.
+    coded = sorted(map(int, waits.split(","))) if waits else []
+    judged = [value & 1 for value in coded]
+    in_time = sum(judged[: bisect.bisect_right(coded, 2 * window + 1)])
+    return {
+        "business_id": business_id,
+        "name": name,
+        "category": category,
+        "encounters": encounters,
+        "failures": failures,
+        "open": open_count,
+        "first_encounter_id": first_id,
+        "first_seen": from_utc_text(first_seen),
+        "latest_encounter_id": latest_id,
+        "last_seen": _moment(latest_at, latest_offset),
+        "latest_failure": failure,
+        "quality_sum": quality_sum,
+        "quality_count": quality_count,
+        "median_response_hours": _median_hours(coded),
+        "timely": timely + in_time,
+        "timely_known": timely_known + sum(judged),
+        "disputed": disputed,
+        "failures_returned": failures - (unreturned is not None),
+        "failures_lost": int(lost),
+        "undecided_recommends": (unreturned.recommend,) if unreturned and not lost else (),
+    }
+
+
+def _facts(known: dict[str, Any], outcomes: dict[int, Values]) -> BusinessFacts:
+    """A business's facts: what its totals give (`_totals`), and its outcomes' row."""
+    found = outcomes.get(known["business_id"])
+    if found is None:
+        return BusinessFacts(
+            **known, latest_outcome=None, promoters=0, detractors=0, respondents=0, told=0
+        )
+    (
+        _, promoters, detractors, respondents, told, _, encounter_id, occurred_at, offset,
+        returned, recommend, word_of_mouth,
+    ) = found  # fmt: skip
+    latest = OutcomeFacts(
+        encounter_id=encounter_id,
+        occurred_at=_moment(occurred_at, offset),
+        later_encounter=encounter_id != known["latest_encounter_id"],
+        returned=None if returned is None else bool(returned),
+        recommend=recommend,
+        word_of_mouth=WordOfMouth(word_of_mouth) if word_of_mouth else None,
+    )
     return BusinessFacts(
-        business_id=row["business_id"],
-        name=row["name"],
-        category=row["category"],
-        encounters=row["encounters"],
-        failures=row["failures"],
-        open=row["open_count"],
-        first_encounter_id=row["first_id"],
-        first_seen=from_utc_text(row["first_seen"]),
-        latest_encounter_id=row["latest_id"],
-        last_seen=_moment(row["latest_at"], row["latest_offset"]),
-        latest_failure=failure,
-        latest_outcome=_latest_outcome(row),
-        quality_sum=row["quality_sum"],
-        quality_count=row["quality_count"],
-        median_response_hours=_median_hours(coded),
-        timely=row["timely"] + sum(judged),
-        timely_known=row["timely_known"] + len(judged),
-        disputed=row["disputed"],
-        failures_returned=row["failures"] - (unreturned is not None),
-        failures_lost=int(lost),
-        undecided_recommends=(unreturned.recommend,) if unreturned and not lost else (),
-        promoters=row["promoters"],
-        detractors=row["detractors"],
-        respondents=row["respondents"],
-        told=row["told"],
+        **known,
+        latest_outcome=latest,
+        promoters=promoters,
+        detractors=detractors,
+        respondents=respondents,
+        told=told,
     )
 
 
 def _median_hours(coded: list[int]) -> float | None:
-    """The median of the waits (`_WAITS`: twice the seconds, plus a flag) in hours, to two
-    places: as `statistics.median` of the hours, which come in the order of the seconds."""
+    """The median of the sorted waits (`_WAITS`: twice the seconds, plus a flag) in hours, to
+    two places: as `statistics.median` of the hours, which come in the order of the seconds."""
     if not coded:
         return None
-    seconds = sorted(value >> 1 for value in coded)
-    middle = len(seconds) // 2
-    if len(seconds) % 2:
-        return round(seconds[middle] / 3600, 2)
-    return round((seconds[middle - 1] / 3600 + seconds[middle] / 3600) / 2, 2)
-
-
-def _latest_failure(row: Row) -> FailureFacts | None:
-    if row["failure_id"] is None:
-        return None
-    return FailureFacts(
-        encounter_id=row["failure_id"],
-        occurred_at=from_utc_text(row["failure_at"]),
-        disputed=bool(row["failure_disputed"]),
-        returned=_bool(row["failure_returned"]),
-        switched_to=row["failure_switched_to"],
-        recommend=row["failure_recommend"],
-        has_response=bool(row["failure_responded"]),
-        later_encounter_id=row["later_id"],
-        later_encounter_at=from_utc_text(row["later_at"]) if row["later_at"] else None,
-    )
-
-
-def _latest_outcome(row: Row) -> OutcomeFacts | None:
-    if row["outcome_encounter_id"] is None:
-        return None
-    wom = row["outcome_word_of_mouth"]
-    return OutcomeFacts(
-        encounter_id=row["outcome_encounter_id"],
-        occurred_at=_moment(row["outcome_occurred_at"], row["outcome_offset"]),
-        later_encounter=row["outcome_encounter_id"] != row["latest_id"],
-        returned=_bool(row["outcome_returned"]),
-        recommend=row["outcome_recommend"],
-        word_of_mouth=WordOfMouth(wom) if wom else None,
-    )
+    middle = len(coded) // 2
+    if len(coded) % 2:
+        return round((coded[middle] >> 1) / 3600, 2)
+    return round(((coded[middle - 1] >> 1) / 3600 + (coded[middle] >> 1) / 3600) / 2, 2)
 
 
 def _moment(utc: str, offset: str) -> datetime:
     moment = join(utc, offset)
     assert moment is not None
     return moment
-
-
-def _bool(value: int | None) -> bool | None:
-    return None if value is None else bool(value)
 
 
 _LEVELS = ("automated", "frontline", "manager", "senior", "owner", "corporate")

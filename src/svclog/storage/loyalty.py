@@ -138,12 +138,16 @@ _WAITS = f"""group_concat(CASE WHEN e.first_response_at IS NOT NULL THEN
 _IN_TIME = "encounter e INDEXED BY encounter_business_time"
 
 
-def _seek(where: str, order: str, extra: str = "") -> str:
-    """The id of the first encounter of business `t.business_id` matching the filters, in
-    `order` (an ORDER BY the covering index serves, so this is one index seek)."""
+#: A failure's id, whether it was disputed and whether it has a response, in one number.
+_FAILURE_CODE = "e.id * 4 + 2 * (e.disputed IS 1) + (e.first_response_at IS NOT NULL)"
+
+
+def _seek(where: str, order: str, extra: str = "", column: str = "e.id") -> str:
+    """`column` (the id) of the first encounter of business `t.business_id` matching the
+    filters, in `order` (an ORDER BY the covering index serves, so this is one index seek)."""
     return (
-        f"(SELECT e.id FROM {_IN_TIME} WHERE e.business_id = t.business_id AND {where}{extra}"
-        f" ORDER BY {order} LIMIT 1)"
+        f"(SELECT {column} FROM {_IN_TIME} WHERE e.business_id = t.business_id AND {where}"
+        f"{extra} ORDER BY {order} LIMIT 1)"
     )
 
 
@@ -170,7 +174,20 @@ def rows_statements(
     business_join = "JOIN business b ON b.id = e.business_id" if filters.category else ""
     # The seeks look inside one business that passed the filters: its category is settled.
     within, _ = _filter(replace(filters, category=None))
-    latest = "e.occurred_at DESC, e.id DESC"
+    first, latest, failed = (
+        "e.occurred_at, e.id",
+        "e.occurred_at DESC, e.id DESC",
+        " AND e.failure = 1",
+    )
+
+    def after(column: str) -> str:
+        """`column` of the first encounter after the latest failure at its business."""
+        return (
+            f"(SELECT {column} FROM {_IN_TIME} WHERE e.business_id = failed.business_id"
+            f" AND {within} AND (e.occurred_at, e.id) > (failed.failure_at, failed.failure_id)"
+            " ORDER BY e.occurred_at, e.id LIMIT 1)"
+        )
+
     # For the businesses with ids from :low to :high (a stretch of the covering index).
     totals = f"""
         WITH t AS MATERIALIZED (
@@ -191,31 +208,30 @@ def rows_statements(
         ),
         ends AS MATERIALIZED (
             SELECT t.*,
-                   {_seek(within, "e.occurred_at, e.id")} AS first_id,
+                   {_seek(within, first)} AS first_id,
+                   {_seek(within, first, column="e.occurred_at")} AS first_seen,
                    {_seek(within, latest)} AS latest_id,
-                   {_seek(within, latest, " AND e.failure = 1")} AS failure_id
+                   -- the latest failure: when; its id, whether it was disputed, whether it
+                   -- has a response. Seeks in the covering index: its row is far bigger.
+                   {_seek(within, latest, failed, "e.occurred_at")} AS failure_at,
+                   {_seek(within, latest, failed, _FAILURE_CODE)} AS failure_code
             FROM t
+        ),
+        failed AS MATERIALIZED (
+            SELECT ends.*, failure_code >> 2 AS failure_id,
+                   (failure_code >> 1) & 1 AS failure_disputed,
+                   failure_code & 1 AS failure_responded
+            FROM ends
         )
-        SELECT ends.*, b.name, b.category,
-               first.occurred_at AS first_seen,
+        SELECT {_FAILED}, b.name, b.category,
                latest.occurred_at AS latest_at, latest.occurred_offset AS latest_offset,
-               failed.occurred_at AS failure_at, failed.disputed AS failure_disputed,
-               failed.first_response_at IS NOT NULL AS failure_responded,
                fo.returned AS failure_returned, fo.switched_to AS failure_switched_to,
                fo.recommend AS failure_recommend,
-               later.id AS later_id, later.occurred_at AS later_at
-        FROM ends
-        JOIN business b ON b.id = ends.business_id
-        JOIN encounter first ON first.id = ends.first_id
-        JOIN encounter latest ON latest.id = ends.latest_id
-        LEFT JOIN encounter failed ON failed.id = ends.failure_id
-        LEFT JOIN outcome fo ON fo.encounter_id = ends.failure_id
-        LEFT JOIN encounter later ON later.id = (
-            SELECT e.id FROM {_IN_TIME}
-            WHERE e.business_id = ends.business_id AND {within}
-              AND (e.occurred_at, e.id) > (failed.occurred_at, failed.id)
-            ORDER BY e.occurred_at, e.id LIMIT 1
-        )
+               {after("e.id")} AS later_id, {after("e.occurred_at")} AS later_at
+        FROM failed
+        JOIN business b ON b.id = failed.business_id
+        JOIN encounter latest ON latest.id = failed.latest_id
+        LEFT JOIN outcome fo ON fo.encounter_id = failed.failure_id
     """
     outcomes = f"""
         SELECT e.business_id,
@@ -243,11 +259,13 @@ def rows_statements(
 #: The columns of the two statements of `business_facts`, in their order.
 TOTALS = (
     "business_id", "encounters", "failures", "open_count", "disputed", "quality_sum",
-    "quality_count", "waits", "timely", "timely_known", "first_id", "latest_id", "failure_id",
-    "name", "category", "first_seen", "latest_at", "latest_offset", "failure_at",
-    "failure_disputed", "failure_responded", "failure_returned", "failure_switched_to",
+    "quality_count", "waits", "timely", "timely_known", "first_id", "first_seen", "latest_id",
+    "failure_at", "failure_id", "failure_disputed", "failure_responded", "name", "category",
+    "latest_at", "latest_offset", "failure_returned", "failure_switched_to",
     "failure_recommend", "later_id", "later_at",
 )  # fmt: skip
+#: The columns of the totals that the `failed` table (in their statement) holds.
+_FAILED = ", ".join(f"failed.{name}" for name in TOTALS[: TOTALS.index("name")])
 OUTCOMES = (
     "business_id", "promoters", "detractors", "respondents", "told", "outcome_key",
     "outcome_encounter_id", "outcome_occurred_at", "outcome_offset", "outcome_returned",
@@ -402,8 +420,8 @@ def _totals(values: Values, window: int) -> dict[str, Any]:
     """The facts of a business its totals give (all but its outcomes'), by name."""
     (
         business_id, encounters, failures, open_count, disputed, quality_sum, quality_count,
-        waits, timely, timely_known, first_id, latest_id, failure_id, name, category,
-        first_seen, latest_at, latest_offset, failure_at, failure_disputed, failure_responded,
+        waits, timely, timely_known, first_id, first_seen, latest_id, failure_at, failure_id,
+        failure_disputed, failure_responded, name, category, latest_at, latest_offset,
         failure_returned, failure_switched_to, failure_recommend, later_id, later_at,
     ) = values  # fmt: skip
     failure = (

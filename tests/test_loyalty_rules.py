@@ -3,7 +3,6 @@ facts built by hand, `loyalty_row` and `sort_rows` called directly, no journal."
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -44,7 +43,7 @@ def failure(**changes: object) -> FailureFacts:
         later_encounter_id=None,
         later_encounter_at=None,
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return base._replace(**changes)  # type: ignore[arg-type]
 
 
 def outcome(**changes: object) -> OutcomeFacts:
@@ -56,7 +55,7 @@ def outcome(**changes: object) -> OutcomeFacts:
         word_of_mouth=None,
         later_encounter=False,
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return base._replace(**changes)  # type: ignore[arg-type]
 
 
 def facts(**changes: object) -> BusinessFacts:
@@ -87,7 +86,7 @@ def facts(**changes: object) -> BusinessFacts:
         respondents=0,
         told=0,
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return base._replace(**changes)  # type: ignore[arg-type]
 
 
 def after_failure(
@@ -432,7 +431,7 @@ def _row(name: str, status: LoyaltyStatus, **values: object) -> LoyaltyRow:
         nps=None,
         told=0,
     )
-    return replace(base, **values)  # type: ignore[arg-type]
+    return base._replace(**values)  # type: ignore[arg-type]
 
 
 ROWS = [

@@ -15,8 +15,8 @@ at the same business.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from svclog.core.loyalty import BusinessFacts, FailureFacts
 from svclog.core.settings import Settings
@@ -26,8 +26,9 @@ from svclog.core.vocabulary import WordOfMouth
 from svclog.core.when import shown_day
 
 
-@dataclass(frozen=True)
-class LoyaltyRow:
+class LoyaltyRow(NamedTuple):
+    """A business's row of the scoreboard (a named tuple, like the facts it comes from)."""
+
     business: str
     category: str | None
     status: LoyaltyStatus

@@ -249,3 +249,26 @@ def test_utc_text_reads_back_in_utc() -> None:
     moment = _from_utc_text("2026-11-22T14:30:00Z")
     assert moment == datetime(2026, 11, 22, 14, 30, tzinfo=timezone.utc)
     assert moment.utcoffset() == timedelta(0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59)))
+def test_epoch_seconds_are_the_same_with_and_without_unixepoch(moment: datetime) -> None:
+    import sqlite3
+
+    from svclog.storage.timestamps import epoch_seconds
+
+    stored = utc_text(moment.replace(tzinfo=timezone.utc))
+    conn = sqlite3.connect(":memory:")
+    fast = epoch_seconds("?1")
+    with pytest.MonkeyPatch.context() as patched:  # an SQLite before 3.38
+        patched.setattr(sqlite3, "sqlite_version_info", (3, 37, 2))
+        slow = epoch_seconds("?1")
+    assert slow.startswith("CAST(strftime(")
+    if sqlite3.sqlite_version_info >= (3, 38, 0):
+        assert fast == "unixepoch(?1)"
+    both = conn.execute(f"SELECT {fast}, {slow}", (stored,)).fetchone()
+    # SQLite reads neither form of a year before 1000 (its text is not padded): both give null.
+    whole = moment.replace(tzinfo=timezone.utc, microsecond=0)
+    expected = int(whole.timestamp()) if moment.year >= 1000 else None
+    assert both == (expected, expected)

@@ -36,6 +36,7 @@ from svclog.core.models import EncounterFilter
 from svclog.storage import snapshot
 from svclog.storage.encounters import _where
 from svclog.storage.history import Value
+from svclog.storage.timestamps import epoch_seconds
 
 #: Records per chunk: what `json_records` and `csv_rows` yield at a time.
 CHUNK = 500
@@ -192,7 +193,7 @@ def _array(table: str, alias: str, item: str, order: str) -> str:
     )
 
 
-_STARTED = "CAST(strftime('%s', coalesce(encounter.complained_at, encounter.occurred_at)) AS INT)"
+_STARTED = epoch_seconds("coalesce(encounter.complained_at, encounter.occurred_at)")
 _FIRST_RESPONSE = "(SELECT min(at) AS first FROM response WHERE encounter_id = encounter.id)"
 
 
@@ -204,7 +205,7 @@ def _timely(yes: str, no: str, unknown: str) -> str:
         f" CASE WHEN encounter.timely THEN {yes} ELSE {no} END"
         f" WHEN NOT (encounter.failure OR encounter.complained) THEN {unknown}"
         " ELSE (SELECT CASE WHEN first IS NOT NULL THEN"
-        f" CASE WHEN (CAST(strftime('%s', first) AS INT) - {_STARTED}) * 1000000 <= ?1"
+        f" CASE WHEN ({epoch_seconds('first')} - {_STARTED}) * 1000000 <= ?1"
         f" THEN {yes} ELSE {no} END"
         f" WHEN ?2 - {_STARTED} * 1000000 > ?1 THEN {no} ELSE {unknown} END"
         f" FROM {_FIRST_RESPONSE}) END"
@@ -290,7 +291,7 @@ _ROW = ", ".join(
         "encounter.disputed",
         "substr(encounter.created_at, 1, 19) || '+00:00'",
         "substr(encounter.updated_at, 1, 19) || '+00:00'",
-        f"(SELECT CAST(strftime('%s', first) AS INT) FROM {_FIRST_RESPONSE}) - {_STARTED}",
+        f"(SELECT {epoch_seconds('first')} FROM {_FIRST_RESPONSE}) - {_STARTED}",
         "(SELECT max(quality) FROM response WHERE encounter_id = encounter.id)",
         "(SELECT group_concat(type, ',') FROM (SELECT m.type FROM remedy m"
         " WHERE m.encounter_id = encounter.id ORDER BY m.at, m.id))",

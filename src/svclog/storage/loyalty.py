@@ -27,7 +27,7 @@ from svclog.core.vocabulary import WordOfMouth
 from svclog.storage import snapshot
 from svclog.storage.history import Value
 from svclog.storage.snapshot import Job, Rows
-from svclog.storage.timestamps import from_utc_text, join, utc_text
+from svclog.storage.timestamps import epoch_seconds, from_utc_text, join, utc_text
 
 
 def _failures(filters: ReportFilter) -> tuple[str, dict[str, Value]]:
@@ -65,9 +65,7 @@ _RETURNED = "(ef.returned IS 1 OR ef.later_exists)"
 #: ... or did not: said so, switched to a competitor, or disputed the resolution.
 _LOST = "(ef.returned IS 0 OR ef.switched_to IS NOT NULL OR ef.disputed IS 1)"
 #: Seconds from the start (complaint or encounter) to the first response.
-_WAIT = (
-    "(CAST(strftime('%s', ef.first_at) AS INTEGER) - CAST(strftime('%s', ef.started) AS INTEGER))"
-)
+_WAIT = f"({epoch_seconds('ef.first_at')} - {epoch_seconds('ef.started')})"
 
 
 def _filter(filters: ReportFilter) -> tuple[str, dict[str, Value]]:
@@ -94,8 +92,8 @@ def _filter(filters: ReportFilter) -> tuple[str, dict[str, Value]]:
 
 #: Seconds from an encounter's start (its complaint, else itself) to its first response.
 _FIRST_WAIT = (
-    "(CAST(strftime('%s', e.first_response_at) AS INTEGER)"
-    " - CAST(strftime('%s', coalesce(e.complained_at, e.occurred_at)) AS INTEGER))"
+    f"({epoch_seconds('e.first_response_at')}"
+    f" - {epoch_seconds('coalesce(e.complained_at, e.occurred_at)')})"
 )
 
 

@@ -6,7 +6,6 @@ window too), empty and full timelines, tricky text; with every filter and `--lim
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import os
 import random
@@ -244,7 +243,7 @@ def journal(tmp_path: Path) -> Iterator[Journal]:
 def models(conn: Any, filters: EncounterFilter) -> list[Encounter]:
     """What the model path exports for `filters`: oldest first; with a limit, the newest."""
     if filters.limit is None:
-        return list(encounters.select(conn, dataclasses.replace(filters, oldest_first=True)))
+        return list(encounters.select(conn, filters._replace(oldest_first=True)))
     return list(reversed(list(encounters.select(conn, filters))))
 
 

@@ -7,7 +7,6 @@ import io
 import json
 import re
 import unicodedata
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -59,7 +58,7 @@ def encounter(number: int = 1, **fields: Any) -> Encounter:
         created_at=datetime(2026, 11, 22, 14, 30, tzinfo=timezone.utc),
         updated_at=datetime(2026, 11, 22, 14, 30, tzinfo=timezone.utc),
     )
-    return replace(base, **fields)
+    return base._replace(**fields)
 
 
 FAILURE = encounter(

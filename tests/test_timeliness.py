@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -69,12 +68,12 @@ def response(number: int, at: datetime) -> Response:
 
 
 def answered(encounter: Encounter, *moments: datetime) -> Encounter:
-    return replace(
-        encounter, responses=tuple(response(i, at) for i, at in enumerate(moments, start=1))
+    return encounter._replace(
+        responses=tuple(response(i, at) for i, at in enumerate(moments, start=1))
     )
 
 
-COMPLAINT = replace(BASE, complained=True, complained_at=COMPLAINED)
+COMPLAINT = BASE._replace(complained=True, complained_at=COMPLAINED)
 
 
 # ----------------------------------------------------------------------------- the window
@@ -183,7 +182,7 @@ def test_no_response_is_unknown_until_the_window_has_passed(
     ids=["none", "quick", "late"],
 )
 def test_an_explicit_value_wins(explicit: bool, responses: tuple[datetime, ...]) -> None:
-    encounter = answered(replace(BASE, timely=explicit), *responses)
+    encounter = answered(BASE._replace(timely=explicit), *responses)
     facts = timeliness(encounter, WINDOW, NOW)
     assert facts.timely is explicit
     assert facts.derived is False
@@ -191,7 +190,7 @@ def test_an_explicit_value_wins(explicit: bool, responses: tuple[datetime, ...])
 
 
 def test_an_explicit_value_wins_on_a_non_failure() -> None:
-    encounter = replace(BASE, failure=False, severity=None, timely=False)
+    encounter = BASE._replace(failure=False, severity=None, timely=False)
     facts = timeliness(encounter, WINDOW, NOW)
     assert facts.timely is False
     assert facts.derived is False
@@ -200,7 +199,7 @@ def test_an_explicit_value_wins_on_a_non_failure() -> None:
 # ----------------------------------------------------------------------------- nothing to answer
 
 
-FINE = replace(BASE, failure=False, severity=None, issue=None, status=EncounterStatus.RESOLVED)
+FINE = BASE._replace(failure=False, severity=None, issue=None, status=EncounterStatus.RESOLVED)
 
 
 @pytest.mark.parametrize(
@@ -218,7 +217,7 @@ def test_a_non_failure_without_complaint_has_no_timeliness(
 
 
 def test_a_complaint_about_a_non_failure_is_judged() -> None:
-    complained = replace(FINE, complained=True)
+    complained = FINE._replace(complained=True)
     assert needs_response(complained) is True
     late = timeliness(answered(complained, OCCURRED + timedelta(hours=49)), WINDOW, NOW)
     assert late.timely is False

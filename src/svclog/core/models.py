@@ -1,9 +1,14 @@
-"""Domain objects: frozen snapshots of what the journal holds."""
+"""Domain objects: immutable snapshots of what the journal holds.
+
+Named tuples rather than frozen dataclasses: every command imports this module, and a frozen
+dataclass takes most of a millisecond to define (its methods are compiled from source at
+start-up), a named tuple a tenth of that; they are also three times cheaper to make.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from svclog.core.vocabulary import (
     Apology,
@@ -16,8 +21,7 @@ from svclog.core.vocabulary import (
 )
 
 
-@dataclass(frozen=True)
-class Business:
+class Business(NamedTuple):
     id: int
     uid: str
     name: str
@@ -29,8 +33,7 @@ class Business:
     updated_at: datetime
 
 
-@dataclass(frozen=True)
-class BusinessSummary:
+class BusinessSummary(NamedTuple):
     """A business with the counts shown in `business list`."""
 
     business: Business
@@ -40,8 +43,7 @@ class BusinessSummary:
     last_seen: datetime | None
 
 
-@dataclass(frozen=True)
-class BusinessRef:
+class BusinessRef(NamedTuple):
     """The part of a business an encounter carries with it."""
 
     id: int
@@ -49,8 +51,7 @@ class BusinessRef:
     category: str | None
 
 
-@dataclass(frozen=True)
-class Response:
+class Response(NamedTuple):
     """How the business answered: who, how well, with which recovery steps."""
 
     id: int
@@ -68,8 +69,7 @@ class Response:
     updated_at: datetime
 
 
-@dataclass(frozen=True)
-class Remedy:
+class Remedy(NamedTuple):
     """What the business offered to make up for it; `delivered` is False while promised."""
 
     id: int
@@ -84,8 +84,7 @@ class Remedy:
     updated_at: datetime
 
 
-@dataclass(frozen=True)
-class FollowUp:
+class FollowUp(NamedTuple):
     """A contact after the event (`direction` me or them), or a reminder with a `due` date."""
 
     id: int
@@ -100,8 +99,7 @@ class FollowUp:
     updated_at: datetime
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """Whether the customer went back, would recommend, and told others."""
 
     id: int
@@ -117,8 +115,7 @@ class Outcome:
     updated_at: datetime
 
 
-@dataclass(frozen=True)
-class Encounter:
+class Encounter(NamedTuple):
     id: int
     uid: str
     business: BusinessRef
@@ -145,8 +142,7 @@ class Encounter:
     outcome: Outcome | None = None
 
 
-@dataclass(frozen=True)
-class EncounterDraft:
+class EncounterDraft(NamedTuple):
     """What `add` is asked to record, validated, before it has an id."""
 
     business: str
@@ -169,8 +165,7 @@ class EncounterDraft:
         return EncounterStatus.OPEN if self.failure else EncounterStatus.RESOLVED
 
 
-@dataclass(frozen=True)
-class EncounterFilter:
+class EncounterFilter(NamedTuple):
     """The filters `list`, `search` and (later) `export` share."""
 
     business_id: int | None = None
@@ -184,8 +179,7 @@ class EncounterFilter:
     oldest_first: bool = False
 
 
-@dataclass(frozen=True)
-class Reverted:
+class Reverted(NamedTuple):
     """What `undo` took back."""
 
     command: str
@@ -194,25 +188,22 @@ class Reverted:
     changes: int
 
 
-@dataclass(frozen=True)
-class NameWarning:
+class NameWarning(NamedTuple):
     """A new business name that closely resembles an existing one."""
 
     new_name: str
     existing: str
 
 
-@dataclass(frozen=True)
-class Stored:
+class Stored(NamedTuple):
     """The result of a write: the record and any warnings raised on the way."""
 
     encounter: Encounter
     created_business: bool = False
-    warnings: tuple[NameWarning, ...] = field(default=())
+    warnings: tuple[NameWarning, ...] = ()
 
 
-@dataclass(frozen=True)
-class DueItem:
+class DueItem(NamedTuple):
     """Something waiting: a follow-up reminder, or an open failure with no response yet."""
 
     kind: str  # "followup" or "response"

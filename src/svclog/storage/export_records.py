@@ -21,7 +21,6 @@ these records with the model-based ones for varied encounters.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import queue
 import sqlite3
@@ -348,7 +347,7 @@ def _in_time_order(filters: EncounterFilter) -> _Clause:
     """The WHERE clause of `filters` (as `list` has it), but with the tag looked up for each
     encounter as the time index gives them: through the list of every encounter with the tag,
     each chunk would gather and sort them all again."""
-    where, params = _where(dataclasses.replace(filters, tag=None))
+    where, params = _where(filters._replace(tag=None))
     if filters.tag is None:
         return where, params
     tagged = (

@@ -366,6 +366,52 @@ def test_ctrl_c_inside_string_compiled_code_still_exits_130(tmp_path: Path, db: 
     assert count_encounters(db) == 1
 
 
+STARTING_PROBE = """
+import os, signal
+from svclog.cli import app
+
+def build_interrupted(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while the command line is being built
+    for _ in range(10**7):
+        pass
+    raise AssertionError("SIGINT did not interrupt")
+
+app.build = build_interrupted
+from svclog.cli.main import run
+run()
+"""
+
+
+@pytest.mark.parametrize("debug", ["", "1"])
+def test_ctrl_c_before_the_command_starts_exits_130_in_one_line(
+    tmp_path: Path, db: Path, debug: str
+) -> None:
+    """Before the root group handles errors (svclog's own imports, building the command
+    line): the one-line error and exit 130 too, the traceback only with SVCLOG_DEBUG."""
+    (tmp_path / "starting_probe.py").write_text(STARTING_PROBE)
+    env = dict(os.environ, SVCLOG_DEBUG=debug)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tmp_path), env.get("PYTHONPATH")]))
+    result = subprocess.run(
+        [sys.executable, "-m", "starting_probe", "list", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout == ""
+    if debug:
+        assert result.returncode != 0
+        assert "Traceback" in result.stderr
+        assert result.stderr.rstrip().endswith("Interrupted")
+    else:
+        assert result.returncode == 130, result.stderr
+        assert one_error_line(result.stderr) == (
+            "Error: interrupted; nothing was changed by the unfinished command"
+        )
+    assert not db.exists()
+
+
 # ----------------------------------------------------------------------------- (f) a terminal
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from svclog.cli.main import INTERRUPTED
 from svclog.core.errors import ExitCode, SvclogError
 
 
@@ -57,7 +58,7 @@ class SvclogGroup(TyperGroup):
             _error(f"a number is too large (at most {2**63 - 1})")
             raise typer.Exit(int(ExitCode.DOMAIN)) from None
         except KeyboardInterrupt:
-            _error("interrupted; nothing was changed by the unfinished command")
+            _error(INTERRUPTED)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
     def main(

@@ -19,6 +19,10 @@ class Interrupted(KeyboardInterrupt):
     """
 
 
+#: What an interrupted command says (and exits 130).
+INTERRUPTED = "interrupted; nothing was changed by the unfinished command"
+
+
 def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
     raise Interrupted
 
@@ -37,7 +41,14 @@ def run() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-    from svclog.cli.app import build, requested_command, wants_root_help
+    try:
+        from svclog.cli.app import build, requested_command, wants_root_help
 
-    args = sys.argv[1:]
-    build(requested_command(args), outline=wants_root_help(args))(prog_name="svclog")
+        args = sys.argv[1:]
+        command = build(requested_command(args), outline=wants_root_help(args))
+    except KeyboardInterrupt:  # before the command's own handling of errors: nothing done
+        if os.environ.get("SVCLOG_DEBUG", "") not in ("", "0"):
+            raise
+        sys.stderr.write(f"Error: {INTERRUPTED}\n")
+        sys.exit(130)  # ExitCode.INTERRUPTED, without importing more
+    command(prog_name="svclog")

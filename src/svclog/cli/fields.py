@@ -3,7 +3,6 @@ validation into the values storage keeps."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
@@ -17,26 +16,61 @@ if TYPE_CHECKING:
 # `svclog --help` does not pay for them.
 
 
-@dataclass
 class RawFields:
-    """Values as typed; None means "not given" (an empty string means "clear it")."""
+    """Values as typed; None means "not given" (an empty string means "clear it").
 
-    when: str | None = None
-    channel: str | None = None
-    summary: str | None = None
-    note: str | None = None
-    failure: bool | None = None
-    severity: int | str | None = None
-    issue: str | None = None
-    dimension: str | None = None
-    complained: bool | None = None
-    complained_at: str | None = None
-    client: str | None = None
-    tags: list[str] | None = None
-    status: str | None = None
+    (A plain class: `add` makes one, and a dataclass costs most of a millisecond to define at
+    start-up.)"""
+
+    __slots__ = (
+        "channel",
+        "client",
+        "complained",
+        "complained_at",
+        "dimension",
+        "failure",
+        "issue",
+        "note",
+        "severity",
+        "status",
+        "summary",
+        "tags",
+        "when",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        *,
+        when: str | None = None,
+        channel: str | None = None,
+        summary: str | None = None,
+        note: str | None = None,
+        failure: bool | None = None,
+        severity: int | str | None = None,
+        issue: str | None = None,
+        dimension: str | None = None,
+        complained: bool | None = None,
+        complained_at: str | None = None,
+        client: str | None = None,
+        tags: list[str] | None = None,
+        status: str | None = None,
+    ) -> None:
+        self.when = when
+        self.channel = channel
+        self.summary = summary
+        self.note = note
+        self.failure = failure
+        self.severity = severity
+        self.issue = issue
+        self.dimension = dimension
+        self.complained = complained
+        self.complained_at = complained_at
+        self.client = client
+        self.tags = tags
+        self.status = status
 
     def given(self) -> set[str]:
-        return {f.name for f in fields(self) if getattr(self, f.name) is not None}
+        return {name for name in self.__slots__ if getattr(self, name) is not None}
 
 
 def _severity(value: int | str) -> int | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from svclog.core.errors import InvalidValueError, UsageError
@@ -14,16 +13,19 @@ DEFAULT_JOURNAL = "svclog"
 _JOURNAL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 
-@dataclass(frozen=True)
 class JournalChoice:
-    """A `--db` path or a `--journal` name given on one level of the command line."""
+    """A `--db` path or a `--journal` name given on one level of the command line.
 
-    db: str | None = None
-    journal: str | None = None
+    (A plain class: every command makes one, and a dataclass costs most of a millisecond to
+    define at start-up.)"""
 
-    def __post_init__(self) -> None:
-        if self.db is not None and self.journal is not None:
+    __slots__ = ("db", "journal")
+
+    def __init__(self, db: str | None = None, journal: str | None = None) -> None:
+        if db is not None and journal is not None:
             raise UsageError("use --db or --journal, not both")
+        self.db = db
+        self.journal = journal
 
 
 def data_dir() -> Path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
@@ -135,14 +134,19 @@ def _outcome(row: sqlite3.Row) -> Outcome:
     )
 
 
-@dataclass
 class Children:
-    """One encounter's timeline records."""
+    """One encounter's timeline records.
 
-    responses: list[Response] = field(default_factory=list)
-    remedies: list[Remedy] = field(default_factory=list)
-    followups: list[FollowUp] = field(default_factory=list)
-    outcome: Outcome | None = None
+    (A plain class: every command that reads or writes encounters imports this module, and a
+    dataclass costs most of a millisecond to define at start-up.)"""
+
+    __slots__ = ("followups", "outcome", "remedies", "responses")
+
+    def __init__(self) -> None:
+        self.responses: list[Response] = []
+        self.remedies: list[Remedy] = []
+        self.followups: list[FollowUp] = []
+        self.outcome: Outcome | None = None
 
 
 def children(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Children]:

@@ -462,19 +462,13 @@ def import_(
     from svclog.cli.context import journal_path
     from svclog.storage.exchange import Importer, Result, bulk_writes
     from svclog.storage.journal import command
-    from svclog.storage.search_index import indexed_at_the_end
 
     tally = dict.fromkeys(Result, 0)
     path = journal_path(ctx, db, journal)
     new_journal = not path.exists()
     try:
         opened = open_journal(ctx, db, journal, create=True)
-        with (
-            opened,
-            bulk_writes(opened),
-            command(opened, "import") as log,
-            indexed_at_the_end(log),
-        ):
+        with opened, bulk_writes(opened), command(opened, "import") as log:
             importer = Importer(log, now, settings(ctx).timely_window)
             incoming = _progress(_parsed(records, source), None, "Importing")
             for result in importer.bring_in_all(incoming):
@@ -553,7 +547,6 @@ def merge(
     from svclog.storage import encounters
     from svclog.storage.exchange import Importer, Result, merge_businesses
     from svclog.storage.journal import Journal, command
-    from svclog.storage.search_index import indexed_at_the_end
 
     now = state(ctx).clock.now()
     other_path = Path(other).expanduser()
@@ -562,12 +555,7 @@ def merge(
             raise UsageError("cannot merge a journal into itself")
         tally = dict.fromkeys(Result, 0)
         theirs = Journal.open(other_path, state(ctx).clock)
-        with (
-            theirs,
-            theirs.reading() as source,
-            command(opened, "merge") as log,
-            indexed_at_the_end(log),
-        ):
+        with theirs, theirs.reading() as source, command(opened, "merge") as log:
             added_businesses = merge_businesses(log, source, now)
             importer = Importer(log, now, settings(ctx).timely_window)
             stream = encounters.select(source, EncounterFilter(oldest_first=True))

@@ -172,11 +172,8 @@ def rows_statements(
     business_join = "JOIN business b ON b.id = e.business_id" if filters.category else ""
     # The seeks look inside one business that passed the filters: its category is settled.
     within, _ = _filter(replace(filters, category=None))
-    first, latest, failed = (
-        "e.occurred_at, e.id",
-        "e.occurred_at DESC, e.id DESC",
-        " AND e.failure = 1",
-    )
+    first, latest = "e.occurred_at, e.id", "e.occurred_at DESC, e.id DESC"
+    a_failure = " AND e.failure = 1"
 
     def after(column: str) -> str:
         """`column` of the first encounter after the latest failure at its business."""
@@ -211,8 +208,8 @@ def rows_statements(
                    {_seek(within, latest)} AS latest_id,
                    -- the latest failure: when; its id, whether it was disputed, whether it
                    -- has a response. Seeks in the covering index: its row is far bigger.
-                   {_seek(within, latest, failed, "e.occurred_at")} AS failure_at,
-                   {_seek(within, latest, failed, _FAILURE_CODE)} AS failure_code
+                   {_seek(within, latest, a_failure, "e.occurred_at")} AS failure_at,
+                   {_seek(within, latest, a_failure, _FAILURE_CODE)} AS failure_code
             FROM t
         ),
         failed AS MATERIALIZED (
@@ -447,7 +444,8 @@ def _totals(values: Values, window: int) -> dict[str, Any]:
     lost = unreturned is not None and (
         unreturned.returned is False or unreturned.switched_to is not None or unreturned.disputed
     )
-    # In the order of the seconds (`_WAITS`), so the judged ones in time come first.
+    # Sorted, the waits come in the order of their seconds (`_WAITS`): those within the
+    # window first.
     coded = sorted(map(int, waits.split(","))) if waits else []
     judged = [value & 1 for value in coded]
     in_time = sum(judged[: bisect.bisect_right(coded, 2 * window + 1)])

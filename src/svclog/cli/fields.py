@@ -36,7 +36,7 @@ class RawFields:
         "summary",
         "tags",
         "when",
-    )  # fmt: skip
+    )
 
     def __init__(
         self,
